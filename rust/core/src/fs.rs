@@ -1,0 +1,226 @@
+//! Hadoop's filesystem semantics (filesystem.md), implemented once over any `Backend`. Each rule below is
+//! a check made with the cheapest primitive that answers it, so the S3 request counts stay minimal.
+
+use crate::backend::{Backend, Capabilities, CreateOptions, FileStatus, ListPage, Reader, Writer};
+use crate::error::{Error, ErrorKind, Result};
+use crate::path::FsPath;
+use std::sync::Arc;
+
+/// Entries per listing page when the caller does not say.
+pub const DEFAULT_PAGE: usize = 1000;
+
+pub struct FileSystem {
+    backend: Arc<dyn Backend>,
+}
+
+impl FileSystem {
+    pub fn new(backend: Arc<dyn Backend>) -> Self {
+        FileSystem { backend }
+    }
+
+    pub fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
+    }
+    pub fn capabilities(&self) -> Capabilities {
+        self.backend.capabilities()
+    }
+    pub fn display(&self, p: &FsPath) -> String {
+        self.backend.display(p)
+    }
+    pub fn counters(&self) -> Vec<(String, u64)> {
+        self.backend.counters()
+    }
+
+    fn not_found(&self, p: &FsPath) -> Error {
+        Error::not_found(self.display(p))
+    }
+
+    pub fn status(&self, p: &FsPath) -> Result<FileStatus> {
+        if p.is_root() {
+            return Ok(self.backend.dir_status(p)?.unwrap_or_else(|| FileStatus::dir(p.clone(), 0)));
+        }
+        self.backend.status(p)?.ok_or_else(|| self.not_found(p))
+    }
+
+    pub fn exists(&self, p: &FsPath) -> Result<bool> {
+        Ok(p.is_root() || self.backend.status(p)?.is_some())
+    }
+
+    /// One page of a listing. Listing a file yields that file (Hadoop's `listStatus` rule).
+    pub fn list(&self, p: &FsPath, start_after: Option<&str>, max: usize) -> Result<ListPage> {
+        let max = if max == 0 { DEFAULT_PAGE } else { max };
+        if let Some(page) = self.backend.list_page(p, start_after, max)? {
+            return Ok(page);
+        }
+        if p.is_root() {
+            return Ok(ListPage::default());
+        }
+        match self.backend.file_status(p)? {
+            Some(f) if start_after.is_none() => Ok(ListPage { entries: vec![f], next: None }),
+            Some(_) => Ok(ListPage::default()),
+            None => Err(self.not_found(p)),
+        }
+    }
+
+    /// Every entry of a listing, page by page.
+    pub fn list_all(&self, p: &FsPath) -> Result<Vec<FileStatus>> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.list(p, after.as_deref(), DEFAULT_PAGE)?;
+            out.extend(page.entries);
+            match page.next {
+                Some(n) => after = Some(n),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// Creates `p` and any missing parents. A file at `p` → AlreadyExists; a file at an ancestor →
+    /// ParentNotDirectory.
+    pub fn mkdirs(&self, p: &FsPath) -> Result<()> {
+        if p.is_root() {
+            return Ok(());
+        }
+        match self.backend.status(p)? {
+            Some(s) if s.is_dir => return Ok(()),
+            Some(_) => {
+                return Err(Error::at(ErrorKind::AlreadyExists, self.display(p),
+                    "cannot create a directory: a file exists at this path"))
+            }
+            None => {}
+        }
+        let mut missing = vec![p.clone()];
+        for a in p.ancestors().filter(|a| !a.is_root()) {
+            match self.backend.status(&a)? {
+                Some(s) if s.is_dir => break,
+                Some(_) => return Err(self.parent_is_file(p, &a)),
+                None => missing.push(a),
+            }
+        }
+        if self.capabilities().implicit_directories {
+            return self.backend.mkdir(p);
+        }
+        for d in missing.iter().rev() {
+            self.backend.mkdir(d)?;
+        }
+        Ok(())
+    }
+
+    fn parent_is_file(&self, p: &FsPath, ancestor: &FsPath) -> Error {
+        Error::at(ErrorKind::ParentNotDirectory, self.display(p),
+            format!("the ancestor {} is a file, not a directory", self.display(ancestor)))
+    }
+
+    /// Opens a writer. Open-time checks (Hadoop's contract): a directory at `p` always fails; an existing
+    /// file fails unless `overwrite`. The backend enforces `overwrite=false` again, atomically, at commit.
+    pub fn create(&self, p: &FsPath, overwrite: bool) -> Result<Box<dyn Writer>> {
+        if p.is_root() {
+            return Err(Error::at(ErrorKind::IsDirectory, self.display(p), "cannot create a file at the root"));
+        }
+        match self.backend.status(p)? {
+            Some(s) if s.is_dir => {
+                return Err(Error::at(ErrorKind::AlreadyExists, self.display(p),
+                    "cannot create a file: a directory exists at this path"))
+            }
+            Some(_) if !overwrite => {
+                return Err(Error::at(ErrorKind::AlreadyExists, self.display(p),
+                    "file already exists and overwrite is false"))
+            }
+            _ => {}
+        }
+        if !self.capabilities().implicit_directories {
+            if let Some(parent) = p.parent() {
+                if !parent.is_root() {
+                    match self.backend.status(&parent)? {
+                        Some(s) if s.is_dir => {}
+                        Some(_) => return Err(self.parent_is_file(p, &parent)),
+                        None => self.mkdirs(&parent)?,
+                    }
+                }
+            }
+        }
+        self.backend.create(p, &CreateOptions { overwrite })
+    }
+
+    pub fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
+        self.backend.open(p)
+    }
+
+    /// Renames without ever overwriting (Hadoop `rename` with `Options.Rename.NONE` semantics):
+    /// - `dst` an existing directory → the source moves below it, keeping its name;
+    /// - `dst` (or that target) an existing file → AlreadyExists;
+    /// - a directory into its own subtree → InvalidArgument; the root cannot be renamed;
+    /// - missing source → NotFound; missing destination parent → NotFound (where directories are real).
+    pub fn rename(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        if src.is_root() {
+            return Err(Error::at(ErrorKind::InvalidArgument, self.display(src), "the root directory cannot be renamed"));
+        }
+        if src == dst {
+            return self.status(src).map(|_| ());
+        }
+        if dst.is_under_or_same(src) {
+            return Err(Error::at(ErrorKind::InvalidArgument, self.display(dst),
+                format!("cannot rename {} into its own subtree", self.display(src))));
+        }
+        let dst_is_dir = dst.is_root() || self.backend.dir_status(dst)?.is_some();
+        let target = if dst_is_dir { dst.child(src.name())? } else { dst.clone() };
+        if &target == src {
+            return Ok(());
+        }
+        if !dst_is_dir && !self.capabilities().implicit_directories {
+            self.require_parent_dir(&target)?;
+        }
+        match self.backend.rename_file(src, &target) {
+            Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::IsDirectory) => {
+                if self.backend.dir_status(src)?.is_none() {
+                    return Err(self.not_found(src));
+                }
+                if self.backend.status(&target)?.is_some() {
+                    return Err(Error::already_exists(self.display(&target)));
+                }
+                self.backend.rename_dir(src, &target)
+            }
+            other => other,
+        }
+    }
+
+    fn require_parent_dir(&self, p: &FsPath) -> Result<()> {
+        let Some(parent) = p.parent() else { return Ok(()) };
+        if parent.is_root() {
+            return Ok(());
+        }
+        match self.backend.status(&parent)? {
+            Some(s) if s.is_dir => Ok(()),
+            Some(_) => Err(self.parent_is_file(p, &parent)),
+            None => Err(Error::at(ErrorKind::NotFound, self.display(p),
+                format!("the destination's parent directory {} does not exist", self.display(&parent)))),
+        }
+    }
+
+    /// Deletes `p`. Ok(false) when nothing was there. A non-empty directory without `recursive` →
+    /// DirectoryNotEmpty. The root itself is never deleted: a recursive delete of `/` empties it.
+    pub fn delete(&self, p: &FsPath, recursive: bool) -> Result<bool> {
+        if !p.is_root() {
+            if let Some(s) = self.backend.status(p)? {
+                if !s.is_dir {
+                    return self.backend.delete_file(p);
+                }
+            } else {
+                return Ok(false);
+            }
+        }
+        let children = self.backend.list_page(p, None, 1)?.map(|pg| pg.entries).unwrap_or_default();
+        if !children.is_empty() && !recursive {
+            return Err(Error::at(ErrorKind::DirectoryNotEmpty, self.display(p),
+                "directory is not empty: delete it recursively or empty it first"));
+        }
+        if p.is_root() {
+            for child in self.list_all(p)? {
+                self.delete(&child.path, true)?;
+            }
+            return Ok(!children.is_empty());
+        }
+        self.backend.delete_dir(p)
+    }
+}

@@ -1,0 +1,20 @@
+//! commitfs core: Hadoop filesystem semantics with consistent commits (exclusive create, invisible until
+//! close, atomic rename without overwrite, durable close) over POSIX and S3-compatible stores. No JNI here:
+//! the JNI crate and the CLI are thin layers over `FileSystem`.
+
+pub mod backend;
+pub mod config;
+pub mod error;
+pub mod fs;
+pub mod object;
+pub mod path;
+pub mod posix;
+pub mod registry;
+pub mod runtime;
+
+pub use backend::{Backend, Capabilities, CreateOptions, FileStatus, ListPage, Reader, Writer};
+pub use config::Config;
+pub use error::{Error, ErrorKind, Result};
+pub use fs::FileSystem;
+pub use path::FsPath;
+pub use registry::{filesystem, Location};
