@@ -10,43 +10,41 @@ use std::path::Path;
 /// Parses Hadoop's `<configuration><property><name/><value/></property>...` format.
 pub fn parse_hadoop_xml(text: &str, origin: &str) -> Result<Vec<(String, String)>> {
     let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
     let mut out = Vec::new();
     let (mut name, mut value): (Option<String>, Option<String>) = (None, None);
-    let mut field: Option<&'static str> = None;
+    // The field being read and its text so far: quick-xml reports `&amp;` etc. as separate events.
+    let mut field: Option<(&'static str, String)> = None;
+    let bad = |what: &str, e: &dyn std::fmt::Display| Error::invalid(format!("{origin}: {what}: {e}"));
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| Error::invalid(format!("{origin}: not valid Hadoop configuration XML at byte {}: {e}", reader.buffer_position())))?;
+        let event = reader.read_event().map_err(|e| bad(&format!("not valid Hadoop configuration XML at byte {}", reader.buffer_position()), &e))?;
         match event {
             Event::Start(tag) => match tag.name().as_ref() {
                 b"property" => (name, value) = (None, None),
-                b"name" => field = Some("name"),
-                b"value" => field = Some("value"),
+                b"name" => field = Some(("name", String::new())),
+                b"value" => field = Some(("value", String::new())),
                 _ => field = None,
             },
             Event::Text(t) => {
-                let text = t
-                    .decode()
-                    .map_err(|e| Error::invalid(format!("{origin}: bad text in XML: {e}")))?
-                    .into_owned();
-                let text = quick_xml::escape::unescape(&text)
-                    .map_err(|e| Error::invalid(format!("{origin}: bad escape in XML: {e}")))?
-                    .into_owned();
-                match field {
-                    Some("name") => name = Some(text),
-                    Some("value") => value = Some(text),
-                    _ => {}
+                if let Some((_, buf)) = field.as_mut() {
+                    buf.push_str(&t.decode().map_err(|e| bad("bad text", &e))?);
                 }
             }
-            Event::End(tag) => {
-                if tag.name().as_ref() == b"property" {
+            Event::GeneralRef(r) => {
+                if let Some((_, buf)) = field.as_mut() {
+                    let entity = format!("&{};", r.decode().map_err(|e| bad("bad entity", &e))?);
+                    buf.push_str(&quick_xml::escape::unescape(&entity).map_err(|e| bad("bad entity", &e))?);
+                }
+            }
+            Event::End(tag) => match (tag.name().as_ref(), field.take()) {
+                (b"property", _) => {
                     if let Some(n) = name.take() {
                         out.push((n.trim().to_string(), value.take().unwrap_or_default().trim().to_string()));
                     }
                 }
-                field = None;
-            }
+                (_, Some(("name", text))) => name = Some(text),
+                (_, Some(("value", text))) => value = Some(text),
+                _ => {}
+            },
             Event::Eof => return Ok(out),
             _ => {}
         }
