@@ -91,6 +91,27 @@ fn posix_g8_delete_status_list_read_2500() {
     g::g8_delete_status_list_read(&fs, &base("/g8"), 2500);
 }
 
+#[test]
+fn posix_backend_rename_file_contract_in_both_modes() {
+    for extra in [&[][..], LINK] {
+        let (_r, fs) = root_fs(extra);
+        let b = fs.backend();
+        g::put(&fs, &base("/f"), b"f");
+        g::put(&fs, &base("/taken"), b"t");
+        fs.mkdirs(&base("/dir")).unwrap();
+        let kind = |r: commitfs_core::Result<()>| r.unwrap_err().kind;
+        assert_eq!(kind(b.rename_file(&base("/dir"), &base("/x"))), ErrorKind::IsDirectory);
+        assert_eq!(kind(b.rename_file(&base("/none"), &base("/x"))), ErrorKind::NotFound);
+        assert_eq!(kind(b.rename_file(&base("/f"), &base("/taken"))), ErrorKind::AlreadyExists);
+        let e = b.rename_file(&base("/f"), &base("/no/parent")).unwrap_err();
+        assert!(e.kind == ErrorKind::NotFound && e.message.contains("filec:///no"), "{e}");
+        assert_eq!(kind(b.rename_dir(&base("/dir"), &base("/taken"))), ErrorKind::AlreadyExists);
+        b.rename_file(&base("/f"), &base("/dir/f")).unwrap();
+        assert_eq!(g::read_all(&fs, &base("/dir/f")).unwrap(), b"f");
+        assert_eq!(g::names(&fs, &FsPath::root()), ["dir", "taken"]);
+    }
+}
+
 fn counter(fs: &FileSystem, name: &str) -> u64 {
     fs.counters().into_iter().find(|(k, _)| k == name).map(|(_, v)| v).unwrap()
 }

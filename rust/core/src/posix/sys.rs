@@ -113,7 +113,8 @@ impl NoReplace {
     }
 
     /// link(from, to) then unlink(from): never replaces `to` (link fails with EEXIST atomically, also
-    /// on NFS). Between the two calls both names exist; that is the documented cost of the fallback.
+    /// on NFS). Between the two calls both names exist, and two concurrent renames of the SAME source
+    /// to different destinations may both succeed (two names, one file): the documented cost of the fallback.
     fn link_then_unlink(&self, c: &Counters, from: &Path, to: &Path) -> io::Result<Published> {
         c.add(Op::Link);
         match std::fs::hard_link(from, to) {
