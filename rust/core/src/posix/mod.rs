@@ -163,7 +163,7 @@ impl PosixBackend {
             let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
             if temp::is_temp(&name) {
                 temps.push(name);
-            } else if start_after.map_or(true, |a| name.as_str() > a) {
+            } else if start_after.is_none_or(|a| name.as_str() > a) {
                 visible.push((name, entry));
             }
         }

@@ -98,9 +98,9 @@ impl NoReplace {
             let err = io::Error::last_os_error();
             match err.raw_os_error() {
                 Some(libc::EEXIST) | Some(libc::ENOTEMPTY) => return Ok(Published::Exists),
+                // EINVAL also means "directory into its own subtree": that is the caller's error.
+                Some(libc::EINVAL) if to.starts_with(from) => return Err(err),
                 Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => {
-                    // EINVAL also means "directory into its own subtree"; fs.rs refuses that before
-                    // we get here, so here it means the filesystem lacks RENAME_NOREPLACE.
                     self.use_link.store(true, Ordering::Relaxed);
                 }
                 _ => return Err(err),
