@@ -5,8 +5,8 @@
 //!
 //! commitfs' own objects live under `_commitfs/` at the bucket root (staging copies of large exclusive
 //! creates, the copy-mode probe); listings of the root hide that prefix. Renaming or deleting a directory
-//! is a sequence of copies and deletes, not atomic. Deleting the last file of a directory that has no
-//! marker lets the directory vanish (S3A would recreate the marker; that costs a LIST per delete).
+//! is a sequence of copies and deletes, not atomic. Deletes rewrite the parent's marker (as S3A does) so
+//! the parent survives; renames do not (see `ops.rs`).
 
 mod counting;
 mod keys;

@@ -153,7 +153,9 @@ impl Shared {
 
     pub async fn delete_file(&self, p: &FsPath) -> Result<bool> {
         // S3 DELETE answers 204 whether or not the key existed; fs.rs has just seen the file.
-        match self.store.delete(&location(p)).await {
+        let (deleted, kept) = futures::join!(self.store.delete(&location(p)), self.keep_parent(p));
+        kept?;
+        match deleted {
             Ok(()) => Ok(true),
             Err(object_store::Error::NotFound { .. }) => Ok(false),
             Err(e) => Err(map_err(e, self.show(p), "delete")),
@@ -165,8 +167,21 @@ impl Shared {
         if keys.is_empty() {
             return Ok(false);
         }
-        self.delete_keys(keys.into_iter().map(|o| o.key).collect()).await?;
+        let (deleted, kept) = futures::join!(self.delete_keys(keys.into_iter().map(|o| o.key).collect()), self.keep_parent(p));
+        deleted?;
+        kept?;
         Ok(true)
+    }
+
+    /// Like S3A, a delete leaves the parent directory in place even if it held nothing else: its marker
+    /// is written alongside the delete (same latency, one more request; idempotent). Renames do not do
+    /// this, to stay at copy + delete: renaming the last file out of a directory that was never created
+    /// with mkdirs lets that directory vanish.
+    async fn keep_parent(&self, p: &FsPath) -> Result<()> {
+        match p.parent() {
+            Some(parent) if !parent.is_root() => self.keys.put_marker(&parent.dir_prefix()).await,
+            _ => Ok(()),
+        }
     }
 
     /// Files first, then markers deepest first: a store that models markers as real directories

@@ -1,4 +1,4 @@
-//! Reads: one HEAD at open (length and ETag), then ranged GETs pinned to that ETag (a file replaced
+//! Reads: one GET of the first block at open (length, ETag and the first bytes), then ranged GETs pinned to that ETag (a file replaced
 //! while being read fails with Conflict instead of mixing versions), with a readahead block for
 //! sequential reads, and coalesced multi-range reads.
 
@@ -14,6 +14,9 @@ use parking_lot::Mutex;
 use std::ops::Range;
 use std::sync::Arc;
 
+/// Bytes fetched at open (capped by the readahead).
+const OPEN_BLOCK: u64 = 64 << 10;
+
 pub struct ObjectReader {
     shared: Arc<Shared>,
     path: FsPath,
@@ -25,17 +28,42 @@ pub struct ObjectReader {
 }
 
 impl ObjectReader {
+    /// One GET of the first block learns the length and ETag and pins the start of this version: a
+    /// file up to `OPEN_BLOCK` bytes is then read as one consistent snapshot however it is overwritten.
+    /// Only an empty file (which has no byte range) needs a second request.
     pub async fn open(shared: Arc<Shared>, p: &FsPath) -> Result<Self> {
         let loc = location(p);
-        match shared.store.head(&loc).await {
-            Ok(meta) => Ok(ObjectReader { path: p.clone(), location: loc, len: meta.size, etag: meta.e_tag, block: Mutex::new(None), shared }),
-            Err(object_store::Error::NotFound { .. }) => {
+        let block = shared.readahead.clamp(1, OPEN_BLOCK);
+        let opts = GetOptions { range: Some(GetRange::Bounded(0..block)), ..Default::default() };
+        let first = match shared.store.get_opts(&loc, opts).await {
+            Ok(r) => {
+                let meta = r.meta.clone();
+                let bytes = r.bytes().await.map_err(|e| map_err(e, shared.show(p), "read"))?;
+                Ok((meta, Some(bytes)))
+            }
+            Err(object_store::Error::NotFound { .. }) => Err(None),
+            Err(_) => match shared.store.head(&loc).await {
+                Ok(meta) => Ok((meta, None)),
+                Err(object_store::Error::NotFound { .. }) => Err(None),
+                Err(e) => Err(Some(map_err(e, shared.show(p), "open"))),
+            },
+        };
+        match first {
+            Ok((meta, bytes)) => Ok(ObjectReader {
+                path: p.clone(),
+                location: loc,
+                len: meta.size,
+                etag: meta.e_tag,
+                block: Mutex::new(bytes.map(|b| (0, b))),
+                shared,
+            }),
+            Err(Some(e)) => Err(e),
+            Err(None) => {
                 if !p.is_root() && shared.dir_status(p).await?.is_none() {
                     return Err(Error::not_found(shared.show(p)));
                 }
                 Err(Error::at(ErrorKind::IsDirectory, shared.show(p), "cannot open a directory for reading"))
             }
-            Err(e) => Err(map_err(e, shared.show(p), "open")),
         }
     }
 
@@ -86,9 +114,7 @@ impl Reader for ObjectReader {
         let bytes = block_on(self.fetch(offset..end))?;
         let n = buf.len().min(bytes.len());
         buf[..n].copy_from_slice(&bytes[..n]);
-        if bytes.len() > n {
-            *self.block.lock() = Some((offset, bytes));
-        }
+        *self.block.lock() = Some((offset, bytes));
         Ok(n)
     }
 
