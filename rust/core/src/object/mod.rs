@@ -51,10 +51,13 @@ pub(crate) struct Shared {
     part_size: usize,
     readahead: u64,
     copy_concurrency: usize,
+    create_performance: bool,
     /// When staging was last swept (ms since the epoch); at most one sweep per `SWEEP_INTERVAL_MS`.
     last_sweep_ms: std::sync::atomic::AtomicI64,
 }
 
+/// Cheap to clone: clones share the store, its HTTP client and its counters.
+#[derive(Clone)]
 pub struct ObjectBackend(Arc<Shared>);
 
 impl ObjectBackend {
@@ -86,6 +89,7 @@ impl ObjectBackend {
         // S3's minimum part size is 5 MiB; S3A's default is 64M, ours 8M (smaller buffers per stream).
         let part_size = Config::parse_size(&key("multipart.size"), opt("multipart.size"), DEFAULT_PART_SIZE)?.max(5 << 20);
         let readahead = Config::parse_size(&key("readahead.range"), opt("readahead.range"), DEFAULT_READAHEAD)?;
+        let create_performance = Config::parse_bool(&key("create.performance"), opt("create.performance"), false)?;
         let copy_concurrency = opt("copy.concurrency").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_COPY_CONCURRENCY).max(1);
         Ok(ObjectBackend(Arc::new(Shared {
             scheme: scheme.to_string(),
@@ -98,6 +102,7 @@ impl ObjectBackend {
             part_size: part_size as usize,
             readahead,
             copy_concurrency,
+            create_performance,
             last_sweep_ms: std::sync::atomic::AtomicI64::new(0),
         })))
     }
@@ -187,7 +192,15 @@ impl Backend for ObjectBackend {
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
         block_on(reader::ObjectReader::open(self.0.clone(), p)).map(|r| Box::new(r) as Box<dyn Reader>)
     }
+    /// One HEAD of the parent refuses a file below a file (S3A's check), unless
+    /// `fs.s3c.create.performance=true` (S3A's switch to skip such checks).
     fn create(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>> {
+        if let Some(parent) = p.parent().filter(|q| !q.is_root() && !self.0.create_performance) {
+            if block_on(self.0.file_status(&parent))?.is_some() {
+                return Err(Error::at(ErrorKind::ParentNotDirectory, self.0.show(p),
+                    format!("the parent {} is a file, not a directory", self.0.show(&parent))));
+            }
+        }
         Ok(Box::new(writer::ObjectWriter::new(self.0.clone(), p, opts.overwrite)))
     }
     fn mkdir(&self, p: &FsPath) -> Result<()> {

@@ -153,7 +153,8 @@ impl Shared {
 
     pub async fn delete_file(&self, p: &FsPath) -> Result<bool> {
         // S3 DELETE answers 204 whether or not the key existed; fs.rs has just seen the file.
-        let (deleted, kept) = futures::join!(self.store.delete(&location(p)), self.keep_parent(p));
+        let loc = location(p);
+        let (deleted, kept) = futures::join!(self.store.delete(&loc), self.keep_parent(p));
         kept?;
         match deleted {
             Ok(()) => Ok(true),
