@@ -6,18 +6,26 @@ use object_store::client::{HttpClient, HttpConnector, HttpError, HttpRequest, Ht
 use object_store::ClientOptions;
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, Default)]
-pub struct Counters(Mutex<BTreeMap<&'static str, u64>>);
+pub struct Counters {
+    by_kind: Mutex<BTreeMap<&'static str, u64>>,
+    /// The server said it is SeaweedFS, whose delimited listings keep emptied directories for a while.
+    seaweed: AtomicBool,
+}
 
 impl Counters {
+    pub fn server_is_seaweedfs(&self) -> bool {
+        self.seaweed.load(Ordering::Relaxed)
+    }
     fn add(&self, kind: &'static str) {
-        *self.0.lock().entry(kind).or_default() += 1;
+        *self.by_kind.lock().entry(kind).or_default() += 1;
     }
     /// Counts by operation plus `requests`, the total.
     pub fn snapshot(&self) -> Vec<(String, u64)> {
-        let map = self.0.lock();
+        let map = self.by_kind.lock();
         let total: u64 = map.values().sum();
         let mut out: Vec<(String, u64)> = map.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         out.push(("requests".to_string(), total));
@@ -56,7 +64,12 @@ struct CountingService {
 impl HttpService for CountingService {
     async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
         self.counters.add(classify(&req));
-        self.inner.execute(req).await
+        let resp = self.inner.execute(req).await?;
+        let server = resp.headers().get("server").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if server.starts_with("SeaweedFS") {
+            self.counters.seaweed.store(true, Ordering::Relaxed);
+        }
+        Ok(resp)
     }
 }
 

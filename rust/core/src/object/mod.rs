@@ -27,6 +27,7 @@ use object_store::ObjectStore;
 use std::sync::Arc;
 
 pub use counting::Counters;
+pub use publish::TOKEN_ATTRIBUTE;
 pub use s3::CopyMode;
 
 /// Default part size for multipart uploads; also the size up to which a file is sent in one PUT.
@@ -52,6 +53,8 @@ pub(crate) struct Shared {
     readahead: u64,
     copy_concurrency: usize,
     create_performance: bool,
+    /// `Some(v)`: configured; `None`: verify when the server is SeaweedFS.
+    verify_listed_dirs: Option<bool>,
     /// When staging was last swept (ms since the epoch); at most one sweep per `SWEEP_INTERVAL_MS`.
     last_sweep_ms: std::sync::atomic::AtomicI64,
 }
@@ -90,6 +93,11 @@ impl ObjectBackend {
         let part_size = Config::parse_size(&key("multipart.size"), opt("multipart.size"), DEFAULT_PART_SIZE)?.max(5 << 20);
         let readahead = Config::parse_size(&key("readahead.range"), opt("readahead.range"), DEFAULT_READAHEAD)?;
         let create_performance = Config::parse_bool(&key("create.performance"), opt("create.performance"), false)?;
+        let verify_key = key("list.verify-directories");
+        let verify_listed_dirs = match opt("list.verify-directories").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("auto") => None,
+            v => Some(Config::parse_bool(&verify_key, v, false)?),
+        };
         let copy_concurrency = opt("copy.concurrency").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_COPY_CONCURRENCY).max(1);
         Ok(ObjectBackend(Arc::new(Shared {
             scheme: scheme.to_string(),
@@ -103,6 +111,7 @@ impl ObjectBackend {
             readahead,
             copy_concurrency,
             create_performance,
+            verify_listed_dirs,
             last_sweep_ms: std::sync::atomic::AtomicI64::new(0),
         })))
     }
@@ -117,6 +126,13 @@ impl ObjectBackend {
     /// after a staged publish; tools can call it directly.
     pub fn sweep_staging(&self, max_age: std::time::Duration) -> Result<usize> {
         block_on(self.0.sweep_staging(max_age.as_millis() as i64))
+    }
+
+    /// A writer that uses `token` as its write token: lets tests replay a commit whose first attempt
+    /// landed but whose response was lost.
+    #[doc(hidden)]
+    pub fn create_with_token(&self, p: &FsPath, overwrite: bool, token: &str) -> Box<dyn Writer> {
+        Box::new(writer::ObjectWriter::with_token(self.0.clone(), p, overwrite, token.to_string()))
     }
 
     /// The object_store behind this backend (tests use it to plant objects S3A-style).
@@ -139,6 +155,11 @@ impl Shared {
         }
         let shared = self.clone();
         crate::runtime::handle().spawn(async move { drop(shared.sweep_staging(STAGING_EXPIRY_MS).await) });
+    }
+    /// Whether directories from delimited listings must be confirmed (stores whose delimited listings
+    /// keep emptied directories for seconds: SeaweedFS).
+    fn verify_listed_dirs(&self) -> bool {
+        self.verify_listed_dirs.unwrap_or_else(|| self.counters.as_ref().is_some_and(|c| c.server_is_seaweedfs()))
     }
     fn show_key(&self, key: &str) -> String {
         format!("{}://{}/{}", self.scheme, self.authority, key)

@@ -61,7 +61,8 @@ impl Shared {
                     batch.push((o.key.clone(), FileStatus::file(child, o.size, o.modified_ms)));
                 }
             }
-            for cp in &page.prefixes {
+            let prefixes = self.confirmed_prefixes(page.prefixes).await?;
+            for cp in &prefixes {
                 seen_anything = true;
                 let name = cp[prefix.len()..].trim_end_matches('/');
                 if dir.is_root() && cp == RESERVED_PREFIX {
@@ -90,6 +91,23 @@ impl Shared {
         let mut entries: Vec<FileStatus> = found.into_iter().map(|(_, e)| e).collect();
         entries.sort_by(|a, b| a.path.name().cmp(b.path.name()));
         Ok(Some(ListPage { entries, next }))
+    }
+
+    /// Drops common prefixes that no key lies under any more, where the store's delimited listings lag
+    /// (one non-delimited LIST per child directory, in parallel; see `verify_listed_dirs`).
+    async fn confirmed_prefixes(&self, prefixes: Vec<String>) -> Result<Vec<String>> {
+        if prefixes.is_empty() || !self.verify_listed_dirs() {
+            return Ok(prefixes);
+        }
+        let checked: Vec<Option<String>> = futures::stream::iter(prefixes.into_iter().map(|cp| async move {
+            let req = ListRequest { prefix: &cp, delimited: false, start_after: None, max_keys: 1, token: None };
+            let live = !self.keys.list(req).await?.objects.is_empty();
+            Ok::<_, Error>(live.then_some(cp))
+        }))
+        .buffered(self.copy_concurrency)
+        .try_collect()
+        .await?;
+        Ok(checked.into_iter().flatten().collect())
     }
 
     /// Every key below `prefix`, markers included, in key order.

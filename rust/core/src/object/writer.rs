@@ -31,7 +31,11 @@ pub struct ObjectWriter {
 
 impl ObjectWriter {
     pub fn new(shared: Arc<Shared>, path: &FsPath, overwrite: bool) -> Self {
-        ObjectWriter { shared, path: path.clone(), overwrite, token: new_token(), state: State::Buffering(Vec::new()), written: 0 }
+        Self::with_token(shared, path, overwrite, new_token())
+    }
+
+    pub fn with_token(shared: Arc<Shared>, path: &FsPath, overwrite: bool, token: String) -> Self {
+        ObjectWriter { shared, path: path.clone(), overwrite, token, state: State::Buffering(Vec::new()), written: 0 }
     }
 
     fn shown(&self) -> String {

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod s3_cases;
+
 use commitfs_core::object::ObjectBackend;
 use commitfs_core::{Config, FileSystem, FsPath};
 use once_cell::sync::Lazy;
