@@ -77,3 +77,41 @@ fn seaweed_killed_writer_leaves_nothing() {
     cases::child_writer_if_asked();
     cases::killed_writer_leaves_nothing(&server(KIND), "seaweed_killed_writer_leaves_nothing");
 }
+
+#[test]
+fn seaweed_copy_mode_probe_accepts_header_mode() {
+    let f = fixture();
+    let b = fresh_base("probe");
+    g::put(&f.fs, &g::p(&b, "a"), b"a");
+    f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap();
+}
+
+#[test]
+fn seaweed_rename_dir_with_1200_entries() {
+    let f = fixture();
+    let b = fresh_base("bigrename");
+    let src = g::p(&b, "src");
+    let store = f.backend.store();
+    // Planted straight through object_store, 32 at a time, to keep set-up short.
+    commitfs_core::runtime::block_on(async {
+        use futures::StreamExt;
+        use object_store::ObjectStoreExt;
+        futures::stream::iter((0..1200).map(|i| {
+            let store = store.clone();
+            let key = format!("{}/d{}/f{i:05}", src.key(), i % 5);
+            async move { store.put(&object_store::path::Path::parse(&key).unwrap(), format!("{i}").into_bytes().into()).await.unwrap() }
+        }))
+        .buffer_unordered(32)
+        .collect::<Vec<_>>()
+        .await;
+    });
+    f.fs.mkdirs(&g::p(&src, "empty")).unwrap();
+    let started = std::time::Instant::now();
+    let (_, m) = f.measure(|| f.fs.rename(&src, &g::p(&b, "dst")).unwrap());
+    eprintln!("seaweed: rename_dir of 1200 files + 1 marker took {:?}: {m:?}", started.elapsed());
+    assert!(!f.fs.exists(&src).unwrap());
+    let keys = f.raw(&g::p(&b, "dst"));
+    assert_eq!(keys.len(), 1201);
+    assert_eq!(g::read_all(&f.fs, &g::p(&b, "dst/d2/f00007")).unwrap(), b"7");
+    assert_eq!(g::names(&f.fs, &b), ["dst"]);
+}
