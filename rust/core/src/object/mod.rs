@@ -1,32 +1,248 @@
-//! Object-store backend (S3 via object_store, and object_store InMemory for fast tests).
+//! Object-store backend: S3 through object_store's `AmazonS3` (object data) plus raw signed requests for
+//! what its `Path` cannot say (`dir/` markers, real-key listings, batch deletes), and object_store's
+//! `InMemory` for fast tests. The key layout is S3A's: a file is the key `FsPath::key()`, an empty
+//! directory is the marker `dir/`, any key below `dir/` makes `dir` a directory.
+//!
+//! commitfs' own objects live under `_commitfs/` at the bucket root (staging copies of large exclusive
+//! creates, the copy-mode probe); listings of the root hide that prefix. Renaming or deleting a directory
+//! is a sequence of copies and deletes, not atomic. Deletes rewrite the parent's marker (as S3A does) so
+//! the parent survives; renames do not (see `ops.rs`).
+
+mod counting;
+mod keys;
+mod ops;
+mod publish;
+mod reader;
+mod s3;
+mod writer;
 
 use crate::backend::*;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
+use crate::runtime::block_on;
+use keys::RawKeys;
+use object_store::path::Path;
+use object_store::ObjectStore;
+use std::sync::Arc;
 
-pub struct ObjectBackend {}
+pub use counting::Counters;
+pub use publish::TOKEN_ATTRIBUTE;
+pub use s3::CopyMode;
+
+/// Default part size for multipart uploads; also the size up to which a file is sent in one PUT.
+const DEFAULT_PART_SIZE: u64 = 8 << 20;
+const DEFAULT_READAHEAD: u64 = 1 << 20;
+const DEFAULT_COPY_CONCURRENCY: usize = 16;
+/// Parts uploading at once per writer: memory is bounded by (this + 1) × part size.
+const PARTS_IN_FLIGHT: usize = 4;
+/// Staging objects older than this are abandoned (their writer died between upload and publish).
+const STAGING_EXPIRY_MS: i64 = 24 * 3600 * 1000;
+const SWEEP_INTERVAL_MS: i64 = 3600 * 1000;
+
+pub(crate) struct Shared {
+    scheme: String,
+    authority: String,
+    store: Arc<dyn ObjectStore>,
+    keys: Arc<dyn RawKeys>,
+    /// `None`: the store enforces copy-if-not-exists natively (InMemory).
+    copy_mode: Option<CopyMode>,
+    copy_verified: tokio::sync::OnceCell<()>,
+    counters: Option<Arc<Counters>>,
+    part_size: usize,
+    readahead: u64,
+    copy_concurrency: usize,
+    create_performance: bool,
+    /// `Some(v)`: configured; `None`: verify when the server is SeaweedFS.
+    verify_listed_dirs: Option<bool>,
+    /// When staging was last swept (ms since the epoch); at most one sweep per `SWEEP_INTERVAL_MS`.
+    last_sweep_ms: std::sync::atomic::AtomicI64,
+}
+
+/// Cheap to clone: clones share the store, its HTTP client and its counters.
+#[derive(Clone)]
+pub struct ObjectBackend(Arc<Shared>);
 
 impl ObjectBackend {
-    pub fn s3(_scheme: &str, _bucket: &str, _conf: &Config) -> Result<Self> {
-        Err(Error::unsupported("the object backend is not built yet"))
+    pub fn s3(scheme: &str, bucket: &str, conf: &Config) -> Result<Self> {
+        let connector = counting::CountingConnector::default();
+        let counters = connector.counters.clone();
+        let built = s3::build(scheme, bucket, conf, connector)?;
+        Self::assemble(scheme, bucket, conf, Arc::new(built.store), Arc::new(built.keys), Some(built.copy_mode), Some(counters))
     }
-    pub fn memory(_scheme: &str, _authority: &str, _conf: &Config) -> Result<Self> {
-        Err(Error::unsupported("the object backend is not built yet"))
+
+    /// An in-process store, private to this backend (two `memc://` authorities never share data).
+    pub fn memory(scheme: &str, authority: &str, conf: &Config) -> Result<Self> {
+        let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
+        let keys = Arc::new(keys::MemoryKeys::new(store.clone()));
+        Self::assemble(scheme, authority, conf, store, keys, None, None)
+    }
+
+    fn assemble(
+        scheme: &str,
+        authority: &str,
+        conf: &Config,
+        store: Arc<dyn ObjectStore>,
+        keys: Arc<dyn RawKeys>,
+        copy_mode: Option<CopyMode>,
+        counters: Option<Arc<Counters>>,
+    ) -> Result<Self> {
+        let opt = |name: &str| conf.bucket_option(scheme, authority, name);
+        let key = |name: &str| format!("fs.{scheme}.{name}");
+        // S3's minimum part size is 5 MiB; S3A's default is 64M, ours 8M (smaller buffers per stream).
+        let part_size = Config::parse_size(&key("multipart.size"), opt("multipart.size"), DEFAULT_PART_SIZE)?.max(5 << 20);
+        let readahead = Config::parse_size(&key("readahead.range"), opt("readahead.range"), DEFAULT_READAHEAD)?;
+        let create_performance = Config::parse_bool(&key("create.performance"), opt("create.performance"), false)?;
+        let verify_key = key("list.verify-directories");
+        let verify_listed_dirs = match opt("list.verify-directories").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("auto") => None,
+            v => Some(Config::parse_bool(&verify_key, v, false)?),
+        };
+        let copy_concurrency = opt("copy.concurrency").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_COPY_CONCURRENCY).max(1);
+        Ok(ObjectBackend(Arc::new(Shared {
+            scheme: scheme.to_string(),
+            authority: authority.to_string(),
+            store,
+            keys,
+            copy_mode,
+            copy_verified: tokio::sync::OnceCell::new(),
+            counters,
+            part_size: part_size as usize,
+            readahead,
+            copy_concurrency,
+            create_performance,
+            verify_listed_dirs,
+            last_sweep_ms: std::sync::atomic::AtomicI64::new(0),
+        })))
+    }
+
+    /// Raw keys below `prefix` (markers included, commitfs' own objects too): for tests and tools that
+    /// check the layout S3A will see.
+    pub fn raw_keys(&self, prefix: &str) -> Result<Vec<String>> {
+        block_on(self.0.all_keys(prefix)).map(|v| v.into_iter().map(|o| o.key).collect())
+    }
+
+    /// Deletes staging objects older than `max_age`; returns how many. Runs by itself at most hourly
+    /// after a staged publish; tools can call it directly.
+    pub fn sweep_staging(&self, max_age: std::time::Duration) -> Result<usize> {
+        block_on(self.0.sweep_staging(max_age.as_millis() as i64))
+    }
+
+    /// A writer that uses `token` as its write token: lets tests replay a commit whose first attempt
+    /// landed but whose response was lost.
+    #[doc(hidden)]
+    pub fn create_with_token(&self, p: &FsPath, overwrite: bool, token: &str) -> Box<dyn Writer> {
+        Box::new(writer::ObjectWriter::with_token(self.0.clone(), p, overwrite, token.to_string()))
+    }
+
+    /// The object_store behind this backend (tests use it to plant objects S3A-style).
+    pub fn store(&self) -> Arc<dyn ObjectStore> {
+        self.0.store.clone()
     }
 }
 
+impl Shared {
+    fn show(&self, p: &FsPath) -> String {
+        self.show_key(p.key())
+    }
+    /// Starts a background sweep of stale staging objects unless one ran within the interval.
+    fn maybe_sweep(self: &Arc<Self>) {
+        use std::sync::atomic::Ordering;
+        let now = chrono::Utc::now().timestamp_millis();
+        let last = self.last_sweep_ms.load(Ordering::Relaxed);
+        if now - last < SWEEP_INTERVAL_MS || self.last_sweep_ms.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err() {
+            return;
+        }
+        let shared = self.clone();
+        crate::runtime::handle().spawn(async move { drop(shared.sweep_staging(STAGING_EXPIRY_MS).await) });
+    }
+    /// Whether directories from delimited listings must be confirmed (stores whose delimited listings
+    /// keep emptied directories for seconds: SeaweedFS).
+    fn verify_listed_dirs(&self) -> bool {
+        self.verify_listed_dirs.unwrap_or_else(|| self.counters.as_ref().is_some_and(|c| c.server_is_seaweedfs()))
+    }
+    fn show_key(&self, key: &str) -> String {
+        format!("{}://{}/{}", self.scheme, self.authority, key)
+    }
+}
+
+/// `FsPath` keys are always valid object_store paths: no empty, `.`/`..` or control-character segments.
+fn location(p: &FsPath) -> Path {
+    Path::parse(p.key()).expect("FsPath keys are valid object_store paths")
+}
+
+pub(crate) fn map_err(e: object_store::Error, shown: impl std::fmt::Display, what: &str) -> Error {
+    use object_store::Error as E;
+    let kind = match &e {
+        E::NotFound { .. } => ErrorKind::NotFound,
+        E::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+        E::Precondition { .. } | E::NotModified { .. } => ErrorKind::Conflict,
+        E::PermissionDenied { .. } | E::Unauthenticated { .. } => ErrorKind::PermissionDenied,
+        E::NotSupported { .. } | E::NotImplemented { .. } => ErrorKind::Unsupported,
+        _ => ErrorKind::Io,
+    };
+    Error::at(kind, shown, format!("cannot {what} the object")).with_source(e)
+}
+
 impl Backend for ObjectBackend {
-    fn display(&self, p: &FsPath) -> String { p.to_string() }
-    fn capabilities(&self) -> Capabilities { Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true } }
-    fn file_status(&self, _p: &FsPath) -> Result<Option<FileStatus>> { Err(Error::unsupported("todo")) }
-    fn dir_status(&self, _p: &FsPath) -> Result<Option<FileStatus>> { Err(Error::unsupported("todo")) }
-    fn list_page(&self, _d: &FsPath, _a: Option<&str>, _m: usize) -> Result<Option<ListPage>> { Err(Error::unsupported("todo")) }
-    fn open(&self, _p: &FsPath) -> Result<Box<dyn Reader>> { Err(Error::unsupported("todo")) }
-    fn create(&self, _p: &FsPath, _o: &CreateOptions) -> Result<Box<dyn Writer>> { Err(Error::unsupported("todo")) }
-    fn mkdir(&self, _p: &FsPath) -> Result<()> { Err(Error::unsupported("todo")) }
-    fn rename_file(&self, _s: &FsPath, _d: &FsPath) -> Result<()> { Err(Error::unsupported("todo")) }
-    fn rename_dir(&self, _s: &FsPath, _d: &FsPath) -> Result<()> { Err(Error::unsupported("todo")) }
-    fn delete_file(&self, _p: &FsPath) -> Result<bool> { Err(Error::unsupported("todo")) }
-    fn delete_dir(&self, _p: &FsPath) -> Result<bool> { Err(Error::unsupported("todo")) }
+    fn display(&self, p: &FsPath) -> String {
+        self.0.show(p)
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true }
+    }
+    fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        block_on(self.0.file_status(p))
+    }
+    fn dir_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        block_on(self.0.dir_status(p))
+    }
+    /// HEAD and LIST at once: one round trip of latency, two requests.
+    fn status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        block_on(async {
+            let (file, dir) = futures::join!(self.0.file_status(p), self.0.dir_status(p));
+            match file? {
+                Some(f) => Ok(Some(f)),
+                None => dir,
+            }
+        })
+    }
+    fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        block_on(self.0.list_page(dir, start_after, max))
+    }
+    fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
+        block_on(reader::ObjectReader::open(self.0.clone(), p)).map(|r| Box::new(r) as Box<dyn Reader>)
+    }
+    /// One HEAD of the parent refuses a file below a file (S3A's check), unless
+    /// `fs.s3c.create.performance=true` (S3A's switch to skip such checks).
+    fn create(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>> {
+        if let Some(parent) = p.parent().filter(|q| !q.is_root() && !self.0.create_performance) {
+            if block_on(self.0.file_status(&parent))?.is_some() {
+                return Err(Error::at(ErrorKind::ParentNotDirectory, self.0.show(p),
+                    format!("the parent {} is a file, not a directory", self.0.show(&parent))));
+            }
+        }
+        Ok(Box::new(writer::ObjectWriter::new(self.0.clone(), p, opts.overwrite)))
+    }
+    fn mkdir(&self, p: &FsPath) -> Result<()> {
+        if p.is_root() {
+            return Ok(());
+        }
+        block_on(self.0.keys.put_marker(&p.dir_prefix()))
+    }
+    fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        block_on(self.0.rename_file(src, dst))
+    }
+    fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        block_on(self.0.rename_dir(src, dst))
+    }
+    fn delete_file(&self, p: &FsPath) -> Result<bool> {
+        block_on(self.0.delete_file(p))
+    }
+    fn delete_dir(&self, p: &FsPath) -> Result<bool> {
+        block_on(self.0.delete_dir(p))
+    }
+    fn counters(&self) -> Vec<(String, u64)> {
+        self.0.counters.as_ref().map(|c| c.snapshot()).unwrap_or_default()
+    }
 }

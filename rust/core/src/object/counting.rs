@@ -1,0 +1,90 @@
+//! An HTTP connector that counts every request (object_store's and our own raw ones) by S3 operation,
+//! so tests and users can see exactly what each filesystem call costs. Retries count as requests.
+
+use async_trait::async_trait;
+use object_store::client::{HttpClient, HttpConnector, HttpError, HttpRequest, HttpResponse, HttpService, ReqwestConnector};
+use object_store::ClientOptions;
+use parking_lot::Mutex;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[derive(Debug, Default)]
+pub struct Counters {
+    by_kind: Mutex<BTreeMap<&'static str, u64>>,
+    /// The server said it is SeaweedFS, whose delimited listings keep emptied directories for a while.
+    seaweed: AtomicBool,
+}
+
+impl Counters {
+    pub fn server_is_seaweedfs(&self) -> bool {
+        self.seaweed.load(Ordering::Relaxed)
+    }
+    fn add(&self, kind: &'static str) {
+        *self.by_kind.lock().entry(kind).or_default() += 1;
+    }
+    /// Counts by operation plus `requests`, the total.
+    pub fn snapshot(&self) -> Vec<(String, u64)> {
+        let map = self.by_kind.lock();
+        let total: u64 = map.values().sum();
+        let mut out: Vec<(String, u64)> = map.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        out.push(("requests".to_string(), total));
+        out
+    }
+}
+
+/// The S3 operation a request performs, from its method, query and headers.
+pub fn classify(req: &HttpRequest) -> &'static str {
+    let query = req.uri().query().unwrap_or("");
+    let has = |name: &str| query.split('&').any(|p| p == name || p.starts_with(&format!("{name}=")));
+    match req.method().as_str() {
+        "HEAD" => "HEAD",
+        "GET" if has("list-type") => "LIST",
+        "GET" if has("uploads") => "LIST_UPLOADS",
+        "GET" => "GET",
+        "PUT" if has("partNumber") => "MPU_PART",
+        "PUT" if req.headers().contains_key("x-amz-copy-source") => "COPY",
+        "PUT" => "PUT",
+        "POST" if has("uploads") => "MPU_CREATE",
+        "POST" if has("uploadId") => "MPU_COMPLETE",
+        "POST" if has("delete") => "DELETE_OBJECTS",
+        "DELETE" if has("uploadId") => "MPU_ABORT",
+        "DELETE" => "DELETE",
+        _ => "OTHER",
+    }
+}
+
+#[derive(Debug)]
+struct CountingService {
+    inner: HttpClient,
+    counters: Arc<Counters>,
+}
+
+#[async_trait]
+impl HttpService for CountingService {
+    async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
+        self.counters.add(classify(&req));
+        let resp = self.inner.execute(req).await?;
+        let server = resp.headers().get("server").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if server.starts_with("SeaweedFS") {
+            self.counters.seaweed.store(true, Ordering::Relaxed);
+        }
+        Ok(resp)
+    }
+}
+
+/// Wraps reqwest; remembers the client it built so our raw requests share its pool and its counters.
+#[derive(Debug, Default)]
+pub struct CountingConnector {
+    pub counters: Arc<Counters>,
+    pub client: Arc<Mutex<Option<HttpClient>>>,
+}
+
+impl HttpConnector for CountingConnector {
+    fn connect(&self, options: &ClientOptions) -> object_store::Result<HttpClient> {
+        let inner = ReqwestConnector::default().connect(options)?;
+        let client = HttpClient::new(CountingService { inner, counters: self.counters.clone() });
+        *self.client.lock() = Some(client.clone());
+        Ok(client)
+    }
+}

@@ -1,0 +1,228 @@
+//! Status, listing, rename and delete over the S3A key layout.
+
+use super::keys::{ListRequest, RawObject, DELETE_BATCH};
+use super::publish::{RESERVED_PREFIX, STAGING_PREFIX};
+use super::{location, map_err, Shared};
+use crate::backend::{FileStatus, ListPage};
+use crate::error::{Error, ErrorKind, Result};
+use crate::path::FsPath;
+use futures::{StreamExt, TryStreamExt};
+use object_store::path::Path;
+use object_store::ObjectStoreExt;
+
+impl Shared {
+    pub async fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        if p.is_root() {
+            return Ok(None);
+        }
+        match self.store.head(&location(p)).await {
+            Ok(m) => Ok(Some(FileStatus::file(p.clone(), m.size, m.last_modified.timestamp_millis()))),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(map_err(e, self.show(p), "read the status of")),
+        }
+    }
+
+    /// A non-delimited LIST of `p/`: right at once even where delimited listings lag (SeaweedFS).
+    pub async fn dir_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        if p.is_root() {
+            return Ok(Some(FileStatus::dir(p.clone(), 0)));
+        }
+        let prefix = p.dir_prefix();
+        let page = self.keys.list(ListRequest { prefix: &prefix, delimited: false, start_after: None, max_keys: 1, token: None }).await?;
+        Ok((!page.objects.is_empty()).then(|| FileStatus::dir(p.clone(), 0)))
+    }
+
+    pub async fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        let prefix = dir.dir_prefix();
+        let after_raw = start_after.map(|s| format!("{prefix}{s}"));
+        let max = max.max(1);
+        // (raw key, entry) in key order; `next` resumes after the last raw key we hand out.
+        let mut found: Vec<(String, FileStatus)> = Vec::new();
+        let mut seen_anything = false;
+        let mut token: Option<String> = None;
+        let more = loop {
+            let want = (max - found.len() + 1).min(1000);
+            let req = ListRequest {
+                prefix: &prefix,
+                delimited: true,
+                start_after: if token.is_none() { after_raw.as_deref() } else { None },
+                max_keys: want,
+                token: token.as_deref(),
+            };
+            let page = self.keys.list(req).await?;
+            let mut batch: Vec<(String, FileStatus)> = Vec::new();
+            for o in &page.objects {
+                seen_anything = true;
+                let name = &o.key[prefix.len()..];
+                if name.is_empty() || name.contains('/') || (dir.is_root() && o.key.starts_with(RESERVED_PREFIX)) {
+                    continue; // the directory's own marker, or commitfs' reserved objects
+                }
+                if let Ok(child) = dir.child(name) {
+                    batch.push((o.key.clone(), FileStatus::file(child, o.size, o.modified_ms)));
+                }
+            }
+            let prefixes = self.confirmed_prefixes(page.prefixes).await?;
+            for cp in &prefixes {
+                seen_anything = true;
+                let name = cp[prefix.len()..].trim_end_matches('/');
+                if dir.is_root() && cp == RESERVED_PREFIX {
+                    continue;
+                }
+                if let Ok(child) = dir.child(name) {
+                    batch.push((cp.clone(), FileStatus::dir(child, 0)));
+                }
+            }
+            batch.sort_by(|a, b| a.0.cmp(&b.0));
+            // A start-after inside a common prefix returns that prefix again: drop what was handed out.
+            batch.retain(|(k, _)| after_raw.as_ref().is_none_or(|a| k > a));
+            found.extend(batch);
+            match page.next {
+                Some(t) if found.len() < max => token = Some(t),
+                Some(_) => break true,
+                None => break found.len() > max,
+            }
+        };
+        if !seen_anything && start_after.is_none() && !dir.is_root() {
+            return Ok(None);
+        }
+        let more = more || found.len() > max;
+        found.truncate(max);
+        let next = if more { found.last().map(|(k, _)| k[prefix.len()..].to_string()) } else { None };
+        let mut entries: Vec<FileStatus> = found.into_iter().map(|(_, e)| e).collect();
+        entries.sort_by(|a, b| a.path.name().cmp(b.path.name()));
+        Ok(Some(ListPage { entries, next }))
+    }
+
+    /// Drops common prefixes that no key lies under any more, where the store's delimited listings lag
+    /// (one non-delimited LIST per child directory, in parallel; see `verify_listed_dirs`).
+    async fn confirmed_prefixes(&self, prefixes: Vec<String>) -> Result<Vec<String>> {
+        if prefixes.is_empty() || !self.verify_listed_dirs() {
+            return Ok(prefixes);
+        }
+        let checked: Vec<Option<String>> = futures::stream::iter(prefixes.into_iter().map(|cp| async move {
+            let req = ListRequest { prefix: &cp, delimited: false, start_after: None, max_keys: 1, token: None };
+            let live = !self.keys.list(req).await?.objects.is_empty();
+            Ok::<_, Error>(live.then_some(cp))
+        }))
+        .buffered(self.copy_concurrency)
+        .try_collect()
+        .await?;
+        Ok(checked.into_iter().flatten().collect())
+    }
+
+    /// Every key below `prefix`, markers included, in key order.
+    pub async fn all_keys(&self, prefix: &str) -> Result<Vec<RawObject>> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let req = ListRequest { prefix, delimited: false, start_after: None, max_keys: 1000, token: token.as_deref() };
+            let page = self.keys.list(req).await?;
+            out.extend(page.objects);
+            match page.next {
+                Some(t) => token = Some(t),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    pub async fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        match self.copy_if_absent(&location(src), &location(dst), None).await {
+            Err(e) if e.kind == ErrorKind::NotFound => return Err(Error::not_found(self.show(src))),
+            other => other?,
+        }
+        match self.store.delete(&location(src)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(map_err(e, self.show(src), "delete the renamed source")),
+        }
+    }
+
+    /// Copies every key (files with copy-if-not-exists, markers rewritten) with bounded concurrency,
+    /// then deletes the source keys in batches. Not atomic: a failure part way leaves the source intact
+    /// and some copies at the destination.
+    pub async fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        let src_prefix = src.dir_prefix();
+        let dst_prefix = dst.dir_prefix();
+        let keys = self.all_keys(&src_prefix).await?;
+        if keys.is_empty() {
+            return Err(Error::not_found(self.show(src)));
+        }
+        futures::stream::iter(keys.iter().map(|o| {
+            let target = format!("{dst_prefix}{}", &o.key[src_prefix.len()..]);
+            async move {
+                if target.ends_with('/') {
+                    self.keys.put_marker(&target).await
+                } else {
+                    let from = Path::parse(&o.key).map_err(|e| Error::invalid(e.to_string()))?;
+                    let to = Path::parse(&target).map_err(|e| Error::invalid(e.to_string()))?;
+                    self.copy_if_absent(&from, &to, None).await
+                }
+            }
+        }))
+        .buffer_unordered(self.copy_concurrency)
+        .try_collect::<Vec<()>>()
+        .await
+        .map_err(|e| {
+            Error::at(e.kind, self.show(src), format!(
+                "directory rename to {} stopped part way ({}); the source is intact, the destination may hold \
+                 some copies: delete them and retry", self.show(dst), e))
+        })?;
+        self.delete_keys(keys.into_iter().map(|o| o.key).collect()).await
+    }
+
+    pub async fn delete_file(&self, p: &FsPath) -> Result<bool> {
+        // S3 DELETE answers 204 whether or not the key existed; fs.rs has just seen the file.
+        let loc = location(p);
+        let (deleted, kept) = futures::join!(self.store.delete(&loc), self.keep_parent(p));
+        kept?;
+        match deleted {
+            Ok(()) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(map_err(e, self.show(p), "delete")),
+        }
+    }
+
+    pub async fn delete_dir(&self, p: &FsPath) -> Result<bool> {
+        let keys = self.all_keys(&p.dir_prefix()).await?;
+        if keys.is_empty() {
+            return Ok(false);
+        }
+        let (deleted, kept) = futures::join!(self.delete_keys(keys.into_iter().map(|o| o.key).collect()), self.keep_parent(p));
+        deleted?;
+        kept?;
+        Ok(true)
+    }
+
+    /// Like S3A, a delete leaves the parent directory in place even if it held nothing else: its marker
+    /// is written alongside the delete (same latency, one more request; idempotent). Renames do not do
+    /// this, to stay at copy + delete: renaming the last file out of a directory that was never created
+    /// with mkdirs lets that directory vanish.
+    async fn keep_parent(&self, p: &FsPath) -> Result<()> {
+        match p.parent() {
+            Some(parent) if !parent.is_root() => self.keys.put_marker(&parent.dir_prefix()).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Files first, then markers deepest first: a store that models markers as real directories
+    /// (SeaweedFS) only ever sees empty ones deleted.
+    async fn delete_keys(&self, keys: Vec<String>) -> Result<()> {
+        let (mut markers, files): (Vec<String>, Vec<String>) = keys.into_iter().partition(|k| k.ends_with('/'));
+        markers.sort_by_key(|m| std::cmp::Reverse(m.matches('/').count()));
+        for batch in files.chunks(DELETE_BATCH).chain(markers.chunks(DELETE_BATCH)) {
+            self.keys.delete_keys(batch).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes staging objects older than `max_age_ms` (left by writers that died between completing an
+    /// upload and publishing it). Incomplete multipart uploads are not objects: a bucket lifecycle rule
+    /// (AbortIncompleteMultipartUpload) reclaims those.
+    pub async fn sweep_staging(&self, max_age_ms: i64) -> Result<usize> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let stale: Vec<String> =
+            self.all_keys(STAGING_PREFIX).await?.into_iter().filter(|o| now - o.modified_ms > max_age_ms).map(|o| o.key).collect();
+        let n = stale.len();
+        self.delete_keys(stale).await?;
+        Ok(n)
+    }
+}

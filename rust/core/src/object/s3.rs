@@ -1,0 +1,282 @@
+//! The S3 flavour: builds object_store's `AmazonS3` from S3A-style configuration, and issues the raw
+//! requests it cannot (markers, real-key listings, DeleteObjects), signed with the store's own
+//! credentials and sent through the same counting HTTP client.
+
+use super::counting::CountingConnector;
+use super::keys::{ListRequest, RawKeys, RawListing, RawObject};
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, Result};
+use async_trait::async_trait;
+use base64::Engine;
+use bytes::Bytes;
+use object_store::aws::{AmazonS3, AmazonS3Builder, AwsAuthorizer, AwsCredentialProvider, S3CopyIfNotExists};
+use object_store::client::{HttpClient, HttpRequest, HttpRequestBody};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Deserialize;
+
+/// How the store enforces copy-if-not-exists (`fs.s3c.copy-if-not-exists`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyMode {
+    /// CopyObject with `If-None-Match: *` (AWS S3, SeaweedFS).
+    Header,
+    /// UploadPartCopy + conditional CompleteMultipartUpload (moto). Does not copy object metadata.
+    Multipart,
+    /// Explicitly degraded: HEAD then unconditional copy; a concurrent writer can be overwritten.
+    Unsafe,
+}
+
+pub struct S3Settings {
+    pub store: AmazonS3,
+    pub keys: S3Keys,
+    pub copy_mode: CopyMode,
+}
+
+/// AWS's URI encoding: everything but unreserved characters (and `/` in paths).
+const QUERY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const PATH_ENCODE: &AsciiSet = &QUERY_ENCODE.remove(b'/');
+
+pub fn build(scheme: &str, bucket: &str, conf: &Config, connector: CountingConnector) -> Result<S3Settings> {
+    let opt = |name: &str| conf.bucket_option(scheme, bucket, name);
+    let key_name = |name: &str| format!("fs.{scheme}.{name}");
+    if bucket.is_empty() {
+        return Err(Error::invalid(format!("{scheme}:// URIs need a bucket: {scheme}://bucket/path")));
+    }
+    let region = opt("endpoint.region").or_else(|| opt("region")).unwrap_or("us-east-1").to_string();
+    let path_style = Config::parse_bool(&key_name("path.style.access"), opt("path.style.access"), false)?;
+    let ssl = Config::parse_bool(&key_name("connection.ssl.enabled"), opt("connection.ssl.enabled"), true)?;
+    let endpoint = opt("endpoint").map(|e| {
+        let e = e.trim_end_matches('/');
+        if e.contains("://") { e.to_string() } else { format!("{}://{e}", if ssl { "https" } else { "http" }) }
+    });
+    let base = bucket_url(endpoint.as_deref(), bucket, &region, path_style)?;
+    let copy_mode = match opt("copy-if-not-exists").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("header") => CopyMode::Header,
+        Some("multipart") => CopyMode::Multipart,
+        Some("unsafe") => CopyMode::Unsafe,
+        Some(other) => {
+            return Err(Error::invalid(format!("{}={other}: expected header, multipart or unsafe", key_name("copy-if-not-exists"))))
+        }
+    };
+
+    let client_slot = connector.client.clone();
+    let mut builder = AmazonS3Builder::from_env()
+        .with_bucket_name(bucket)
+        .with_region(&region)
+        .with_http_connector(connector)
+        .with_allow_http(base.starts_with("http://"))
+        .with_virtual_hosted_style_request(!path_style);
+    if let Some(e) = &endpoint {
+        // Virtual-hosted style with a custom endpoint: object_store wants the bucket already in the host.
+        builder = builder.with_endpoint(if path_style { e.clone() } else { base.clone() });
+    }
+    if let Some(k) = opt("access.key") {
+        builder = builder.with_access_key_id(k);
+    }
+    if let Some(k) = opt("secret.key") {
+        builder = builder.with_secret_access_key(k);
+    }
+    if let Some(t) = opt("session.token") {
+        builder = builder.with_token(t);
+    }
+    builder = match copy_mode {
+        CopyMode::Header => builder.with_copy_if_not_exists(S3CopyIfNotExists::Header("If-None-Match".into(), "*".into())),
+        CopyMode::Multipart => builder.with_copy_if_not_exists(S3CopyIfNotExists::Multipart),
+        CopyMode::Unsafe => builder,
+    };
+    let store = builder.build().map_err(|e| {
+        Error::invalid(format!("cannot configure S3 for bucket '{bucket}': {e}; check fs.{scheme}.endpoint and credentials"))
+    })?;
+    let client = client_slot.lock().clone().ok_or_else(|| Error::invalid("the S3 HTTP client was not created"))?;
+    let keys = S3Keys { client, base, region, credentials: store.credentials().clone(), bucket: bucket.to_string() };
+    Ok(S3Settings { store, keys, copy_mode })
+}
+
+fn bucket_url(endpoint: Option<&str>, bucket: &str, region: &str, path_style: bool) -> Result<String> {
+    Ok(match (endpoint, path_style) {
+        (Some(e), true) => format!("{e}/{bucket}"),
+        (Some(e), false) => {
+            let (scheme, host) = e.split_once("://").ok_or_else(|| Error::invalid(format!("endpoint '{e}' is not a URL")))?;
+            format!("{scheme}://{bucket}.{host}")
+        }
+        (None, true) => format!("https://s3.{region}.amazonaws.com/{bucket}"),
+        (None, false) => format!("https://{bucket}.s3.{region}.amazonaws.com"),
+    })
+}
+
+pub struct S3Keys {
+    client: HttpClient,
+    base: String,
+    region: String,
+    credentials: AwsCredentialProvider,
+    bucket: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListBucketResult {
+    #[serde(default)]
+    contents: Vec<ListedObject>,
+    #[serde(default)]
+    common_prefixes: Vec<ListedPrefix>,
+    #[serde(default)]
+    is_truncated: bool,
+    next_continuation_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListedObject {
+    key: String,
+    #[serde(default)]
+    size: u64,
+    last_modified: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListedPrefix {
+    prefix: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct DeleteResult {
+    #[serde(default)]
+    error: Vec<S3ErrorBody>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct S3ErrorBody {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
+const ATTEMPTS: usize = 3;
+
+impl S3Keys {
+    /// Sends one signed request, retrying transport errors and 5xx (every raw request is idempotent).
+    async fn send(&self, method: &str, key: &str, query: &[(&str, &str)], body: Bytes, md5: bool, what: &str) -> Result<Bytes> {
+        let mut url = format!("{}/{}", self.base, utf8_percent_encode(key, PATH_ENCODE));
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&format!("{}={}", utf8_percent_encode(k, QUERY_ENCODE), utf8_percent_encode(v, QUERY_ENCODE)));
+        }
+        let shown = format!("s3://{}/{}", self.bucket, key);
+        let mut last_err = None;
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(100 << attempt)).await;
+            }
+            let credential = self.credentials.get_credential().await.map_err(|e| {
+                Error::at(ErrorKind::PermissionDenied, &shown, format!("cannot obtain S3 credentials: {e}"))
+            })?;
+            let mut req: HttpRequest = http::Request::builder()
+                .method(method)
+                .uri(&url)
+                .body(HttpRequestBody::from(body.clone()))
+                .map_err(|e| Error::invalid(format!("{what} {shown}: bad request: {e}")))?;
+            if md5 {
+                use md5::Digest;
+                let digest = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&body));
+                req.headers_mut().insert("content-md5", digest.parse().expect("base64 is a valid header value"));
+            }
+            AwsAuthorizer::new(&credential, "s3", &self.region)
+                .try_authorize(&mut req, None)
+                .map_err(|e| Error::io(&shown, format!("cannot sign the {what} request: {e}")))?;
+            let resp = match self.client.execute(req).await {
+                Ok(r) => r,
+                Err(e) => {
+                    last_err = Some(Error::io(&shown, format!("{what} failed: {e}")));
+                    continue;
+                }
+            };
+            let status = resp.status();
+            let bytes = resp.into_body().bytes().await;
+            let bytes = match bytes {
+                Ok(b) => b,
+                Err(e) => {
+                    last_err = Some(Error::io(&shown, format!("{what} failed reading the response: {e}")));
+                    continue;
+                }
+            };
+            if status.is_success() {
+                return Ok(bytes);
+            }
+            let err: S3ErrorBody = quick_xml::de::from_reader(bytes.as_ref()).unwrap_or_default();
+            let detail = format!("{what} failed: HTTP {} {} {}", status.as_u16(), err.code, err.message);
+            if status.is_server_error() {
+                last_err = Some(Error::io(&shown, detail));
+                continue;
+            }
+            let kind = match status.as_u16() {
+                401 | 403 => ErrorKind::PermissionDenied,
+                404 => ErrorKind::NotFound,
+                412 => ErrorKind::Conflict,
+                _ => ErrorKind::Io,
+            };
+            return Err(Error::at(kind, &shown, detail));
+        }
+        Err(last_err.unwrap_or_else(|| Error::io(&shown, format!("{what} failed"))))
+    }
+}
+
+fn parse_ms(s: Option<&str>) -> i64 {
+    s.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|d| d.timestamp_millis()).unwrap_or(0)
+}
+
+#[async_trait]
+impl RawKeys for S3Keys {
+    async fn list(&self, req: ListRequest<'_>) -> Result<RawListing> {
+        let max = req.max_keys.clamp(1, 1000).to_string();
+        let mut query = vec![("list-type", "2"), ("max-keys", max.as_str()), ("prefix", req.prefix)];
+        if req.delimited {
+            query.push(("delimiter", "/"));
+        }
+        if let Some(t) = req.token {
+            query.push(("continuation-token", t));
+        } else if let Some(a) = req.start_after {
+            query.push(("start-after", a));
+        }
+        query.sort();
+        let body = self.send("GET", "", &query, Bytes::new(), false, "LIST").await?;
+        let parsed: ListBucketResult = quick_xml::de::from_reader(body.as_ref())
+            .map_err(|e| Error::io(format!("s3://{}/{}", self.bucket, req.prefix), format!("unreadable LIST response: {e}")))?;
+        Ok(RawListing {
+            objects: parsed
+                .contents
+                .into_iter()
+                .map(|o| RawObject { modified_ms: parse_ms(o.last_modified.as_deref()), key: o.key, size: o.size })
+                .collect(),
+            prefixes: parsed.common_prefixes.into_iter().map(|p| p.prefix).collect(),
+            next: parsed.next_continuation_token.filter(|_| parsed.is_truncated),
+        })
+    }
+
+    async fn put_marker(&self, dir_key: &str) -> Result<()> {
+        self.send("PUT", dir_key, &[], Bytes::new(), false, "PUT directory marker").await.map(drop)
+    }
+
+    async fn delete_keys(&self, keys: &[String]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut xml = String::from("<Delete><Quiet>true</Quiet>");
+        for k in keys {
+            xml.push_str("<Object><Key>");
+            xml.push_str(&quick_xml::escape::escape(k.as_str()));
+            xml.push_str("</Key></Object>");
+        }
+        xml.push_str("</Delete>");
+        let body = self.send("POST", "", &[("delete", "")], Bytes::from(xml), true, "DeleteObjects").await?;
+        let result: DeleteResult = quick_xml::de::from_reader(body.as_ref()).unwrap_or_default();
+        match result.error.into_iter().next() {
+            None => Ok(()),
+            Some(e) => Err(Error::io(format!("s3://{}/{}", self.bucket, e.key), format!("DeleteObjects failed: {} {}", e.code, e.message))),
+        }
+    }
+}

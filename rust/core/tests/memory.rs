@@ -1,0 +1,102 @@
+//! The guarantee suite and the object-layout rules on the memory backend (object_store InMemory).
+
+mod guarantees;
+mod support;
+
+use commitfs_core::{ErrorKind, FsPath};
+use guarantees as g;
+use support::*;
+
+fn base(rel: &str) -> FsPath {
+    FsPath::parse(rel).unwrap()
+}
+
+#[test]
+fn memory_g1_exclusive_create_16x50() {
+    g::g1_exclusive_create(&Fixture::memory().fs, &base("/g1"), 16, 50);
+}
+
+#[test]
+fn memory_g2_invisible_until_close() {
+    let f = Fixture::memory();
+    g::g2_invisible_until_close(&f.fs, &base("/g2"));
+    assert_eq!(f.raw(&base("/g2")), ["sibling", "target"], "no staging or marker residue");
+}
+
+#[test]
+fn memory_g3_overwrite_atomic_5000_versions() {
+    g::g3_overwrite_atomic(&Fixture::memory().fs, &base("/g3"), 5000);
+}
+
+#[test]
+fn memory_g4_rename_file_16x50() {
+    g::g4_rename_file(&Fixture::memory().fs, &base("/g4"), 16, 50);
+}
+
+#[test]
+fn memory_g5_rename_dir() {
+    g::g5_rename_dir(&Fixture::memory().fs, &base("/g5"));
+}
+
+#[test]
+fn memory_g6_listing_consistency_200() {
+    g::g6_listing_consistency(&Fixture::memory().fs, &base("/g6"), 200);
+}
+
+#[test]
+fn memory_g8_delete_status_list_read_1000() {
+    g::g8_delete_status_list_read(&Fixture::memory().fs, &base("/g8"), 1000);
+}
+
+#[test]
+fn memory_rename_dir_with_2500_entries() {
+    let f = Fixture::memory();
+    let src = base("/big/src");
+    for i in 0..2500 {
+        g::put(&f.fs, &g::p(&src, &format!("d{}/f{i:05}", i % 7)), format!("{i}").as_bytes());
+    }
+    f.fs.mkdirs(&g::p(&src, "empty")).unwrap();
+    f.fs.rename(&src, &base("/big/dst")).unwrap();
+    assert!(!f.fs.exists(&src).unwrap());
+    let keys = f.raw(&base("/big/dst"));
+    assert_eq!(keys.len(), 2501, "2500 files and the empty directory's marker");
+    assert!(keys.contains(&"empty/".to_string()));
+    assert_eq!(g::read_all(&f.fs, &base("/big/dst/d3/f00003")).unwrap(), b"3");
+    assert_eq!(f.raw(&base("/big/src")).len(), 0);
+}
+
+#[test]
+fn memory_large_exclusive_create_goes_through_staging() {
+    let f = Fixture::memory();
+    let path = base("/large/file");
+    let data: Vec<u8> = (0..21 << 20).map(|i: u32| (i % 251) as u8).collect();
+    let mut w = f.fs.create(&path, false).unwrap();
+    for chunk in data.chunks(1 << 20) {
+        w.write(chunk).unwrap();
+    }
+    assert!(!f.fs.exists(&path).unwrap(), "invisible while uploading");
+    w.commit().unwrap();
+    assert_eq!(g::read_all(&f.fs, &path).unwrap(), data);
+    // A second exclusive create of the same size loses at commit time.
+    let backend = f.backend.clone();
+    let mut w2 = commitfs_core::Backend::create(&backend, &path, &commitfs_core::CreateOptions { overwrite: false }).unwrap();
+    for chunk in data.chunks(1 << 20) {
+        w2.write(chunk).unwrap();
+    }
+    assert_eq!(w2.commit().unwrap_err().kind, ErrorKind::AlreadyExists);
+    assert_eq!(f.backend.raw_keys("_commitfs/staging/").unwrap(), Vec::<String>::new(), "staging cleaned");
+}
+
+#[test]
+fn memory_markers_follow_the_s3a_layout() {
+    let f = Fixture::memory();
+    let b = base("/layout");
+    f.fs.mkdirs(&g::p(&b, "empty/deeper")).unwrap();
+    g::put(&f.fs, &g::p(&b, "dir/file"), b"x");
+    assert_eq!(f.raw(&b), ["dir/file", "empty/deeper/"]);
+    assert_eq!(g::names(&f.fs, &b), ["dir", "empty"]);
+    assert!(f.fs.delete(&g::p(&b, "dir/file"), false).unwrap());
+    assert_eq!(f.raw(&b), ["dir/", "empty/deeper/"], "the parent survives as a marker, as with S3A");
+    assert!(f.fs.status(&g::p(&b, "dir")).unwrap().is_dir);
+    assert!(f.fs.list_all(&base("/")).unwrap().iter().all(|e| !e.path.name().starts_with("_commitfs")));
+}

@@ -1,0 +1,96 @@
+//! The guarantee suite and the S3-specific checks against a moto server started by
+//! tests/servers/launch.py.
+
+mod guarantees;
+mod support;
+
+use guarantees as g;
+use support::s3_cases as cases;
+use support::*;
+
+const KIND: &str = "moto";
+
+fn fixture() -> Fixture {
+    Fixture::s3(KIND, &[])
+}
+
+#[test]
+fn moto_g1_exclusive_create() {
+    g::g1_exclusive_create(&fixture().fs, &fresh_base("g1"), 8, 10);
+}
+
+#[test]
+fn moto_g2_invisible_until_close() {
+    let f = fixture();
+    let b = fresh_base("g2");
+    g::g2_invisible_until_close(&f.fs, &b);
+    assert_eq!(f.raw(&b), ["sibling", "target"]);
+}
+
+#[test]
+fn moto_g3_overwrite_atomic() {
+    g::g3_overwrite_atomic(&fixture().fs, &fresh_base("g3"), 60);
+}
+
+#[test]
+fn moto_g4_rename_file() {
+    g::g4_rename_file(&fixture().fs, &fresh_base("g4"), 8, 5);
+}
+
+#[test]
+fn moto_g5_rename_dir() {
+    g::g5_rename_dir(&fixture().fs, &fresh_base("g5"));
+}
+
+#[test]
+fn moto_g6_listing_consistency() {
+    g::g6_listing_consistency(&fixture().fs, &fresh_base("g6"), 20);
+}
+
+#[test]
+fn moto_g8_delete_status_list_read() {
+    g::g8_delete_status_list_read(&fixture().fs, &fresh_base("g8"), 250);
+}
+
+#[test]
+fn moto_odd_keys_round_trip() {
+    cases::odd_keys_round_trip(&fixture());
+}
+
+#[test]
+fn moto_markers_follow_the_s3a_layout() {
+    cases::markers_follow_the_s3a_layout(&fixture());
+}
+
+#[test]
+fn moto_lost_response_is_resolved_by_the_token() {
+    cases::lost_response_is_resolved_by_the_token(&fixture());
+}
+
+#[test]
+fn moto_large_exclusive_create_through_staging() {
+    cases::large_exclusive_create(&fixture());
+}
+
+#[test]
+fn moto_killed_writer_leaves_nothing() {
+    cases::child_writer_if_asked();
+    cases::killed_writer_leaves_nothing(&server(KIND), "moto_killed_writer_leaves_nothing");
+}
+
+/// moto ignores If-None-Match on CopyObject: with copy mode `header` the first-use probe must refuse
+/// to work, naming the key to set, instead of letting renames overwrite.
+#[test]
+fn moto_copy_mode_probe_refuses_header_mode() {
+    let f = Fixture::s3(KIND, &[("fs.s3c.copy-if-not-exists", "header")]);
+    let b = fresh_base("probe");
+    g::put(&f.fs, &g::p(&b, "a"), b"a");
+    let err = f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap_err();
+    assert_eq!(err.kind, commitfs_core::ErrorKind::Unsafe, "{err}");
+    assert!(err.to_string().contains("fs.s3c.copy-if-not-exists"), "{err}");
+    assert!(f.fs.exists(&g::p(&b, "a")).unwrap() && !f.fs.exists(&g::p(&b, "b")).unwrap(), "nothing moved");
+    // The documented degraded mode works (check-then-copy).
+    let unsafe_fs = Fixture::s3(KIND, &[("fs.s3c.copy-if-not-exists", "unsafe")]);
+    unsafe_fs.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap();
+    assert_eq!(g::read_all(&unsafe_fs.fs, &g::p(&b, "b")).unwrap(), b"a");
+}
