@@ -1,0 +1,162 @@
+//! The file commands. Each returns the process exit code on success; errors carry their own message.
+
+use crate::{bench, doctor, open, usage};
+use commitfs_core::{Config, Error, FileStatus, FileSystem, FsPath, Result};
+use std::io::{Read, Write};
+
+pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
+    let (flags, words): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| a.starts_with('-') && a.len() > 1);
+    let has = |f: &str| flags.iter().any(|x| x.as_str() == f);
+    let one = |what: &str| -> Result<&String> {
+        match words.as_slice() {
+            [w] => Ok(w),
+            _ => Err(usage(format!("commitfs {command} {what}"))),
+        }
+    };
+    let two = |what: &str| -> Result<(&String, &String)> {
+        match words.as_slice() {
+            [a, b] => Ok((a, b)),
+            _ => Err(usage(format!("commitfs {command} {what}"))),
+        }
+    };
+    match command {
+        "ls" => ls(one("[-R] URI")?, has("-R"), conf),
+        "stat" => {
+            let (fs, p) = open(one("URI")?, conf)?;
+            println!("{}", describe(&fs, &fs.status(&p)?));
+            Ok(0)
+        }
+        "cat" => cat(one("URI")?, conf),
+        "put" => {
+            let (local, uri) = two("[-f] LOCAL URI")?;
+            put(local, uri, has("-f"), conf)
+        }
+        "get" => {
+            let (uri, local) = two("URI LOCAL")?;
+            get(uri, local, conf)
+        }
+        "mkdir" => {
+            let (fs, p) = open(one("URI")?, conf)?;
+            fs.mkdirs(&p).map(|_| 0)
+        }
+        "rm" => {
+            let uri = one("[-r] URI")?;
+            let (fs, p) = open(uri, conf)?;
+            if fs.delete(&p, has("-r") || has("-R"))? {
+                Ok(0)
+            } else {
+                Err(Error::not_found(uri))
+            }
+        }
+        "mv" => {
+            let (src, dst) = two("SRC DST")?;
+            let (fs, s) = open(src, conf)?;
+            let (fs2, d) = open(dst, conf)?;
+            if !std::sync::Arc::ptr_eq(&fs, &fs2) {
+                return Err(Error::invalid(format!("{src} and {dst} are on different stores: mv renames within one store")));
+            }
+            fs.rename(&s, &d).map(|_| 0)
+        }
+        "doctor" => doctor::run(one("URI")?, conf),
+        "bench" => bench::run(&words, &flags, args, conf),
+        other => Err(usage(format!("unknown command '{other}'"))),
+    }
+}
+
+fn ls(uri: &str, recursive: bool, conf: &Config) -> Result<u8> {
+    let (fs, p) = open(uri, conf)?;
+    let mut stack = vec![p];
+    while let Some(dir) = stack.pop() {
+        let mut after: Option<String> = None;
+        loop {
+            let page = fs.list(&dir, after.as_deref(), 1000)?;
+            for entry in &page.entries {
+                println!("{}", describe(&fs, entry));
+                if recursive && entry.is_dir && entry.path != dir {
+                    stack.push(entry.path.clone());
+                }
+            }
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// One line as `hadoop fs -ls` prints it: permissions, owner, group, size, time, path.
+pub fn describe(fs: &FileSystem, s: &FileStatus) -> String {
+    let mut perm = String::from(if s.is_dir { "d" } else { "-" });
+    for shift in [6, 3, 0] {
+        let bits = (s.permission >> shift) & 7;
+        perm.push(if bits & 4 != 0 { 'r' } else { '-' });
+        perm.push(if bits & 2 != 0 { 'w' } else { '-' });
+        perm.push(if bits & 1 != 0 { 'x' } else { '-' });
+    }
+    let owner = if s.owner.is_empty() { "-" } else { &s.owner };
+    let group = if s.group.is_empty() { "-" } else { &s.group };
+    format!("{perm} {owner:>8} {group:>8} {:>12} {:>13} {}", s.len, s.modified_ms, fs.display(&s.path))
+}
+
+fn cat(uri: &str, conf: &Config) -> Result<u8> {
+    let (fs, p) = open(uri, conf)?;
+    let reader = fs.open(&p)?;
+    let mut out = std::io::stdout().lock();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut off = 0u64;
+    loop {
+        let n = reader.read_at(off, &mut buf)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        out.write_all(&buf[..n]).map_err(|e| Error::io("stdout", e.to_string()))?;
+        off += n as u64;
+    }
+}
+
+fn put(local: &str, uri: &str, overwrite: bool, conf: &Config) -> Result<u8> {
+    let (fs, p) = open(uri, conf)?;
+    let mut input: Box<dyn Read> = if local == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(local).map_err(|e| Error::io(local, format!("cannot open: {e}")))?)
+    };
+    let mut writer = fs.create(&p, overwrite)?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = input.read(&mut buf).map_err(|e| Error::io(local, format!("cannot read: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        writer.write(&buf[..n])?;
+    }
+    writer.commit()?;
+    Ok(0)
+}
+
+fn get(uri: &str, local: &str, conf: &Config) -> Result<u8> {
+    let (fs, p) = open(uri, conf)?;
+    let reader = fs.open(&p)?;
+    let target = std::path::Path::new(local);
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+        .map_err(|e| Error::io(local, format!("cannot create (it must not exist yet): {e}")))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut off = 0u64;
+    loop {
+        let n = reader.read_at(off, &mut buf)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        out.write_all(&buf[..n]).map_err(|e| Error::io(local, e.to_string()))?;
+        off += n as u64;
+    }
+}
+
+/// Deletes `p` if it exists, ignoring errors: probes clean up after themselves on every path.
+pub fn remove_quietly(fs: &FileSystem, p: &FsPath) {
+    let _ = fs.delete(p, true);
+}

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Starts a throw-away S3 server for tests: `launch.py {moto|seaweed} [--port-file F] [--bucket B]`.
+
+When the server answers, prints ONE JSON line on stdout (and writes it to F if given):
+    {"endpoint": "http://127.0.0.1:P", "bucket": B, "access_key": ..., "secret_key": ...,
+     "region": "us-east-1", "pid": <server pid>}
+then runs until SIGTERM/SIGINT or, when stdin is a pipe, EOF on it; stops the server and removes its temp dir. Everything binds
+127.0.0.1 on free ports. The server dies with the launcher even on SIGKILL (PR_SET_PDEATHSIG), so a test
+process that simply exits (closing our stdin) never leaks servers. The credentials are random per launch
+and only valid for this local server.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REGION = "us-east-1"
+PR_SET_PDEATHSIG = 1
+
+
+def free_ports(n):
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def die_with_parent():
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    os.setsid()
+
+
+def start_moto(tmp, port, log):
+    cmd = [sys.executable, os.path.join(HERE, "moto_locked.py"), str(port)]
+    return subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                            preexec_fn=die_with_parent)
+
+
+def start_seaweed(tmp, port, bucket, access_key, secret_key, log):
+    identities = {"identities": [{
+        "name": "commitfs-test",
+        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+    }]}
+    config = os.path.join(tmp, "identities.json")
+    fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(identities, f)
+    data = os.path.join(tmp, "data")
+    os.mkdir(data, 0o700)
+    names = ["master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
+             "filer.port.grpc", "s3.port.grpc", "s3.port.iceberg", "s3.port.lance", "admin.port", "admin.port.grpc",
+             "debug.port", "s3.debug.port", "webdav.port", "metricsPort", "s3.metricsPort"]
+    ports = free_ports(len(names))
+    cmd = ["weed", "mini", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.telemetry=false",
+           "-admin.ui=false", "-webdav=false", f"-s3.port={port}", f"-s3.config={config}",
+           f"-bucket={bucket}", f"-dir={data}"] + [f"-{n}={p}" for n, p in zip(names, ports)]
+    env = dict(os.environ, WEED_FILER_OPTIONS_S3_EMPTY_FOLDER_CLEANUP_DELAY="1s")
+    return subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                            preexec_fn=die_with_parent)
+
+
+def s3_client(endpoint, access_key, secret_key):
+    import boto3
+    from botocore.config import Config
+    return boto3.client("s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=access_key,
+                        aws_secret_access_key=secret_key,
+                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+
+
+def wait_ready(proc, endpoint, bucket, access_key, secret_key, create_bucket, deadline):
+    client = s3_client(endpoint, access_key, secret_key)
+    created = False
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early with status {proc.returncode}")
+        try:
+            if create_bucket and not created:
+                client.create_bucket(Bucket=bucket)
+                created = True
+            client.head_bucket(Bucket=bucket)
+            return
+        except Exception:  # not listening yet, or bucket not there yet
+            time.sleep(0.1)
+    raise RuntimeError("server did not become ready in time")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kind", choices=["moto", "seaweed"])
+    ap.add_argument("--port-file")
+    ap.add_argument("--bucket", default="commitfs-test")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    args = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix=f"commitfs-{args.kind}-")  # mode 0700
+    access_key = "AK" + secrets.token_hex(8).upper()
+    secret_key = secrets.token_hex(20)
+    port = free_ports(1)[0]
+    endpoint = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(tmp, "server.log"), "wb")
+    proc = None
+    stop = threading.Event()
+
+    def cleanup(*_):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, cleanup)
+    signal.signal(signal.SIGINT, cleanup)
+    try:
+        if args.kind == "moto":
+            proc = start_moto(tmp, port, log)
+        else:
+            proc = start_seaweed(tmp, port, args.bucket, access_key, secret_key, log)
+        wait_ready(proc, endpoint, args.bucket, access_key, secret_key, args.kind == "moto",
+                   time.monotonic() + args.timeout)
+        line = json.dumps({"endpoint": endpoint, "bucket": args.bucket, "access_key": access_key,
+                           "secret_key": secret_key, "region": REGION, "pid": proc.pid})
+        if args.port_file:
+            fd = os.open(args.port_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(line + "\n")
+        print(line, flush=True)
+
+        def watch_stdin():
+            try:
+                while sys.stdin.buffer.read(65536):
+                    pass
+            except Exception:
+                pass
+            stop.set()
+
+        if stat.S_ISFIFO(os.fstat(0).st_mode):  # a pipe from the parent: its EOF means the parent is gone
+            threading.Thread(target=watch_stdin, daemon=True).start()
+        while not stop.wait(0.5):
+            if proc.poll() is not None:
+                print(f"launch.py: {args.kind} server exited with status {proc.returncode}", file=sys.stderr)
+                with open(os.path.join(tmp, "server.log"), "rb") as f:
+                    sys.stderr.write(f.read()[-4000:].decode(errors="replace"))
+                return 1
+        return 0
+    except Exception as e:
+        print(f"launch.py: cannot start {args.kind}: {e}", file=sys.stderr)
+        try:
+            with open(os.path.join(tmp, "server.log"), "rb") as f:
+                sys.stderr.write(f.read()[-4000:].decode(errors="replace"))
+        except OSError:
+            pass
+        return 1
+    finally:
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
