@@ -138,12 +138,9 @@ final class CommitInputStream extends FSInputStream
   @Override
   public int read(long position, byte[] b, int off, int len) throws IOException {
     checkOpen();
-    validate(b.length, off, len);
+    validatePositionedReadArgs(position, b, off, len);
     if (len == 0) {
       return 0;
-    }
-    if (position < 0) {
-      throw new EOFException(FSExceptionMessages.NEGATIVE_SEEK + " " + position + ": " + path);
     }
     if (position >= length) {
       return -1;
@@ -198,6 +195,8 @@ final class CommitInputStream extends FSInputStream
   @Override
   public void readVectored(List<? extends FileRange> ranges, IntFunction<ByteBuffer> allocate,
       Consumer<ByteBuffer> release) throws IOException {
+    java.util.Objects.requireNonNull(allocate, "allocate");
+    java.util.Objects.requireNonNull(release, "release");
     checkOpen();
     List<? extends FileRange> sorted = VectoredReadUtils.validateAndSortRanges(ranges, java.util.Optional.of(length));
     long[] offsets = new long[sorted.size()];
