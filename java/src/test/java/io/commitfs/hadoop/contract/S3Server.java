@@ -80,6 +80,8 @@ public final class S3Server {
     conf.set(p + "access.key", accessKey);
     conf.set(p + "secret.key", secretKey);
     conf.set(p + "path.style.access", "true");
+    // moto ignores If-None-Match on CopyObject but enforces it on CompleteMultipartUpload.
+    conf.set(p + "copy-if-not-exists", kind.equals("moto") ? "multipart" : "header");
   }
 
   void stop() {
