@@ -168,18 +168,42 @@ impl FileSystem {
         if &target == src {
             return Ok(());
         }
-        if !dst_is_dir && !self.capabilities().implicit_directories {
-            self.require_parent_dir(&target)?;
+        self.rename_to(src, &target, !dst_is_dir)
+    }
+
+    /// Renames `src` to exactly `dst`, never into it (FileContext's `Options.Rename.NONE`): anything at
+    /// `dst`, a directory included, → AlreadyExists. Same request count as `rename`.
+    pub fn rename_no_replace(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        if src.is_root() {
+            return Err(Error::at(ErrorKind::InvalidArgument, self.display(src), "the root directory cannot be renamed"));
         }
-        match self.backend.rename_file(src, &target) {
+        if dst.is_under_or_same(src) && src != dst {
+            return Err(Error::at(ErrorKind::InvalidArgument, self.display(dst),
+                format!("cannot rename {} into its own subtree", self.display(src))));
+        }
+        if src == dst {
+            self.status(src)?;
+            return Err(Error::already_exists(self.display(dst)));
+        }
+        if dst.is_root() || self.backend.dir_status(dst)?.is_some() {
+            return Err(Error::at(ErrorKind::AlreadyExists, self.display(dst), "a directory exists at the destination"));
+        }
+        self.rename_to(src, dst, true)
+    }
+
+    fn rename_to(&self, src: &FsPath, target: &FsPath, check_parent: bool) -> Result<()> {
+        if check_parent && !self.capabilities().implicit_directories {
+            self.require_parent_dir(target)?;
+        }
+        match self.backend.rename_file(src, target) {
             Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::IsDirectory) => {
                 if self.backend.dir_status(src)?.is_none() {
                     return Err(self.not_found(src));
                 }
-                if self.backend.status(&target)?.is_some() {
-                    return Err(Error::already_exists(self.display(&target)));
+                if self.backend.status(target)?.is_some() {
+                    return Err(Error::already_exists(self.display(target)));
                 }
-                self.backend.rename_dir(src, &target)
+                self.backend.rename_dir(src, target)
             }
             other => other,
         }

@@ -1,0 +1,365 @@
+package io.commitfs.hadoop;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.CreateFlag;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.util.Progressable;
+
+/**
+ * Hadoop FileSystem for {@code s3c://bucket/key}, {@code filec:///abs/path} and any scheme mapped by
+ * {@code fs.commitfs.scheme.<scheme>.backend}. The rules (exclusive create, invisible until close, atomic
+ * rename without overwrite) live in the Rust core; this class adapts Hadoop's API to them. Instances
+ * share one native store per scheme, authority and configuration; {@link #close()} frees only this
+ * instance's handle.
+ */
+public class CommitFileSystem extends FileSystem {
+  /** Entries fetched per JNI call when listing. */
+  static final int LIST_PAGE = 1000;
+  private static final int CAP_ATOMIC_DIR_RENAME = 1;
+  private static final int CAP_IMPLICIT_DIRECTORIES = 2;
+
+  private String scheme;
+  private URI uri;
+  private Path workingDir;
+  private NativeObject store;
+  private int capabilities;
+  private StatusCodec codec;
+  private int readBuffer;
+  private int writeBuffer;
+
+  /** The scheme this class answers to before {@link #initialize} (Hadoop's service loader asks). */
+  protected String defaultScheme() {
+    return "s3c";
+  }
+
+  @Override
+  public String getScheme() {
+    return scheme != null ? scheme : defaultScheme();
+  }
+
+  @Override
+  public void initialize(URI name, Configuration conf) throws IOException {
+    super.initialize(name, conf);
+    setConf(conf);
+    NativeLibrary.load();
+    scheme = name.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String authority = name.getAuthority();
+    uri = URI.create(scheme + "://" + (authority == null ? "" : authority) + "/");
+    long handle = NativeFs.connect(scheme, authority, StoreConfig.relevantPairs(conf, scheme));
+    store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
+    capabilities = store.call(NativeFs::capabilities);
+    String user = UserGroupInformation.getCurrentUser().getShortUserName();
+    long blockSize = conf.getLongBytes("fs." + scheme + ".block.size", conf.getLongBytes("fs.s3a.block.size", 32L << 20));
+    codec = new StatusCodec(scheme, authority, user, blockSize);
+    readBuffer = (int) conf.getLongBytes("fs.commitfs.read.buffer.size", 1 << 20);
+    writeBuffer = (int) conf.getLongBytes("fs.commitfs.write.buffer.size", 1 << 20);
+    workingDir = getHomeDirectory();
+  }
+
+  @Override
+  public URI getUri() {
+    return uri;
+  }
+
+  @Override
+  public Path getWorkingDirectory() {
+    return workingDir;
+  }
+
+  @Override
+  public void setWorkingDirectory(Path dir) {
+    workingDir = makeQualified(dir);
+  }
+
+  @Override
+  public long getDefaultBlockSize(Path f) {
+    return getConf().getLongBytes("fs." + getScheme() + ".block.size", getConf().getLongBytes("fs.s3a.block.size", 32L << 20));
+  }
+
+  /** The store path of {@code p}: absolute and percent-decoded, as the core takes it. */
+  String storePath(Path p) {
+    Path q = makeQualified(p);
+    String s = q.toUri().getPath();
+    return s.isEmpty() ? "/" : s;
+  }
+
+  // ---- reading and writing ----
+
+  @Override
+  public FSDataInputStream open(Path f, int bufferSize) throws IOException {
+    String p = storePath(f);
+    statistics.incrementReadOps(1);
+    long reader = store.call(h -> NativeFs.openReader(h, p));
+    return new FSDataInputStream(new CommitInputStream(qualifiedName(f), reader, readBuffer, statistics));
+  }
+
+  @Override
+  public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
+      short replication, long blockSize, Progressable progress) throws IOException {
+    String p = storePath(f);
+    statistics.incrementWriteOps(1);
+    long writer = store.call(h -> NativeFs.create(h, p, overwrite));
+    return new FSDataOutputStream(new CommitOutputStream(qualifiedName(f), writer, writeBuffer), statistics);
+  }
+
+  @Override
+  public FSDataOutputStream createNonRecursive(Path f, FsPermission permission, EnumSet<CreateFlag> flags,
+      int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
+    Path parent = makeQualified(f).getParent();
+    if (parent != null) {
+      FileStatus ps;
+      try {
+        ps = getFileStatus(parent);
+      } catch (FileNotFoundException e) {
+        throw new FileNotFoundException("cannot create " + qualifiedName(f) + ": parent directory " + parent
+            + " does not exist (createNonRecursive)");
+      }
+      if (!ps.isDirectory()) {
+        throw new ParentNotDirectoryException("cannot create " + qualifiedName(f) + ": parent " + parent + " is a file");
+      }
+    }
+    return create(f, permission, flags.contains(CreateFlag.OVERWRITE), bufferSize, replication, blockSize, progress);
+  }
+
+  @Override
+  public FSDataOutputStream append(Path f, int bufferSize, Progressable progress) throws IOException {
+    throw new UnsupportedOperationException("append is not supported by commitfs (" + qualifiedName(f)
+        + "): files are immutable once closed; write a new file instead");
+  }
+
+  @Override
+  public void concat(Path trg, Path[] psrcs) throws IOException {
+    throw new UnsupportedOperationException("concat is not supported by commitfs (" + qualifiedName(trg) + ")");
+  }
+
+  @Override
+  public boolean truncate(Path f, long newLength) throws IOException {
+    throw new UnsupportedOperationException("truncate is not supported by commitfs (" + qualifiedName(f)
+        + "): files are immutable once closed");
+  }
+
+  // ---- namespace ----
+
+  /**
+   * Hadoop's rename: into {@code dst} when it is a directory, never overwriting. Returns false where
+   * HDFS does (missing source or destination parent, existing destination, a directory into itself, the
+   * root); other failures throw.
+   */
+  @Override
+  public boolean rename(Path src, Path dst) throws IOException {
+    String s = storePath(src);
+    String d = storePath(dst);
+    statistics.incrementWriteOps(1);
+    try {
+      store.call(h -> {
+        NativeFs.rename(h, s, d);
+        return null;
+      });
+      return true;
+    } catch (FileNotFoundException | FileAlreadyExistsException | IllegalArgumentException e) {
+      LOG.debug("rename {} to {} returns false", src, dst, e);
+      return false;
+    }
+  }
+
+  /** Rename exactly to {@code dst}, atomically failing with FileAlreadyExistsException if it exists. */
+  public void renameNoReplace(Path src, Path dst) throws IOException {
+    String s = storePath(src);
+    String d = storePath(dst);
+    statistics.incrementWriteOps(1);
+    store.call(h -> {
+      NativeFs.renameNoReplace(h, s, d);
+      return null;
+    });
+  }
+
+  @Override
+  public boolean delete(Path f, boolean recursive) throws IOException {
+    String p = storePath(f);
+    statistics.incrementWriteOps(1);
+    return store.call(h -> NativeFs.delete(h, p, recursive));
+  }
+
+  @Override
+  public boolean mkdirs(Path f, FsPermission permission) throws IOException {
+    String p = storePath(f);
+    statistics.incrementWriteOps(1);
+    store.call(h -> {
+      NativeFs.mkdirs(h, p);
+      return null;
+    });
+    return true;
+  }
+
+  @Override
+  public FileStatus getFileStatus(Path f) throws IOException {
+    String p = storePath(f);
+    statistics.incrementReadOps(1);
+    return codec.status(store.call(h -> NativeFs.status(h, p)));
+  }
+
+  @Override
+  public boolean exists(Path f) throws IOException {
+    String p = storePath(f);
+    statistics.incrementReadOps(1);
+    return store.call(h -> NativeFs.exists(h, p));
+  }
+
+  @Override
+  public FileStatus[] listStatus(Path f) throws IOException {
+    List<FileStatus> all = new ArrayList<>();
+    RemoteIterator<FileStatus> it = listStatusIterator(f);
+    while (it.hasNext()) {
+      all.add(it.next());
+    }
+    return all.toArray(new FileStatus[0]);
+  }
+
+  /** Fetches {@value #LIST_PAGE} entries per native call, the first page eagerly (so a missing path fails here). */
+  @Override
+  public RemoteIterator<FileStatus> listStatusIterator(Path f) throws IOException {
+    return new Listing(storePath(f));
+  }
+
+  @Override
+  public RemoteIterator<LocatedFileStatus> listLocatedStatus(Path f) throws IOException {
+    RemoteIterator<FileStatus> it = listStatusIterator(f);
+    return new RemoteIterator<LocatedFileStatus>() {
+      @Override
+      public boolean hasNext() throws IOException {
+        return it.hasNext();
+      }
+
+      @Override
+      public LocatedFileStatus next() throws IOException {
+        FileStatus s = it.next();
+        return new LocatedFileStatus(s, s.isFile() ? getFileBlockLocations(s, 0, s.getLen()) : null);
+      }
+    };
+  }
+
+  private final class Listing implements RemoteIterator<FileStatus> {
+    private final String dir;
+    private StatusCodec.Page page;
+    private int index;
+
+    Listing(String dir) throws IOException {
+      this.dir = dir;
+      statistics.incrementReadOps(1);
+      this.page = fetch(null);
+    }
+
+    private StatusCodec.Page fetch(String after) throws IOException {
+      return codec.page(store.call(h -> NativeFs.list(h, dir, after, LIST_PAGE)), dir);
+    }
+
+    @Override
+    public boolean hasNext() throws IOException {
+      while (index >= page.entries.size() && page.next != null) {
+        statistics.incrementLargeReadOps(1);
+        page = fetch(page.next);
+        index = 0;
+      }
+      return index < page.entries.size();
+    }
+
+    @Override
+    public FileStatus next() throws IOException {
+      if (!hasNext()) {
+        throw new NoSuchElementException("no more entries in " + codec.path(dir));
+      }
+      return page.entries.get(index++);
+    }
+  }
+
+  // ---- capabilities and lifecycle ----
+
+  boolean atomicDirectoryRename() {
+    return (capabilities & CAP_ATOMIC_DIR_RENAME) != 0;
+  }
+
+  boolean implicitDirectories() {
+    return (capabilities & CAP_IMPLICIT_DIRECTORIES) != 0;
+  }
+
+  @Override
+  public boolean hasPathCapability(Path path, String capability) throws IOException {
+    switch (validatePathCapabilityArgs(makeQualified(path), capability)) {
+      case CommonPathCapabilities.FS_APPEND:
+      case CommonPathCapabilities.FS_CONCAT:
+      case CommonPathCapabilities.FS_TRUNCATE:
+      case CommonPathCapabilities.FS_CHECKSUMS:
+      case CommonPathCapabilities.FS_SYMLINKS:
+      case CommonPathCapabilities.FS_PERMISSIONS:
+      case CommonPathCapabilities.FS_ACLS:
+      case CommonPathCapabilities.FS_XATTRS:
+      case CommonPathCapabilities.FS_SNAPSHOTS:
+      case CommonPathCapabilities.FS_STORAGEPOLICY:
+      case CommonPathCapabilities.FS_MULTIPART_UPLOADER:
+      case CommonPathCapabilities.ETAGS_AVAILABLE:
+        return false;
+      case CommonPathCapabilities.FS_PATHHANDLES:
+        return false;
+      case "fs.commitfs.capability.rename.noreplace":
+      case "fs.commitfs.capability.create.exclusive":
+        return true;
+      case "fs.commitfs.capability.directory.rename.atomic":
+        return atomicDirectoryRename();
+      default:
+        return super.hasPathCapability(path, capability);
+    }
+  }
+
+  private static String validatePathCapabilityArgs(Path path, String capability) {
+    return org.apache.hadoop.fs.impl.PathCapabilitiesSupport.validatePathCapabilityArgs(path, capability);
+  }
+
+  /** No delegation tokens: Spark and YARN must not ask for any. */
+  @Override
+  public String getCanonicalServiceName() {
+    return null;
+  }
+
+  /** Backend operation counters (requests or syscalls), {@code name=value} per line. */
+  public String nativeCounters() throws IOException {
+    return store.call(NativeFs::counters);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      super.close();
+    } finally {
+      if (store != null) {
+        store.close();
+      }
+    }
+  }
+
+  private String qualifiedName(Path f) {
+    return makeQualified(f).toString();
+  }
+
+  @Override
+  public String toString() {
+    return "CommitFileSystem{" + uri + "}";
+  }
+}

@@ -1,0 +1,41 @@
+package io.commitfs.hadoop;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.DelegateToFileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * FileContext binding ({@code fs.AbstractFileSystem.<scheme>.impl}). FileContext builds one of these per
+ * call and never closes it, so construction is a look-up of the shared native store. Renames without
+ * overwrite go straight to the core's atomic rename instead of Hadoop's check-then-rename, which is what
+ * makes Spark's FileContext-based checkpoint manager safe.
+ */
+public class CommitFs extends DelegateToFileSystem {
+  public CommitFs(URI uri, Configuration conf) throws IOException, URISyntaxException {
+    super(uri, new CommitFileSystem(), conf, uri.getScheme(), false);
+  }
+
+  @Override
+  public int getUriDefaultPort() {
+    return -1;
+  }
+
+  @Override
+  public void renameInternal(Path src, Path dst, boolean overwrite) throws IOException {
+    if (overwrite) {
+      super.renameInternal(src, dst, true);
+      return;
+    }
+    checkPath(src);
+    checkPath(dst);
+    ((CommitFileSystem) fsImpl).renameNoReplace(src, dst);
+  }
+
+  @Override
+  public String toString() {
+    return "CommitFs{" + fsImpl + "}";
+  }
+}

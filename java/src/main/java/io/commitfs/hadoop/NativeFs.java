@@ -1,0 +1,64 @@
+package io.commitfs.hadoop;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The native entry points (rust/jni). Failures arrive as the exception their error kind maps to
+ * (FileNotFoundException, FileAlreadyExistsException, ...); see rust/jni/src/errors.rs. Call
+ * {@link NativeLibrary#load()} before any of these.
+ */
+final class NativeFs {
+  private NativeFs() {}
+
+  static native String version();
+
+  /** A handle on the shared store for scheme://authority configured by {@code conf} (key, value, ...). */
+  static native long connect(String scheme, String authority, String[] conf) throws IOException;
+
+  static native void release(long fs);
+
+  /** Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close. */
+  static native int capabilities(long fs);
+
+  static native String counters(long fs);
+
+  /** Encoded status (see StatusCodec); FileNotFoundException if nothing is there. */
+  static native byte[] status(long fs, String path) throws IOException;
+
+  static native boolean exists(long fs, String path) throws IOException;
+
+  /** One encoded page of children sorted by name, after {@code startAfter} (null: from the start). */
+  static native byte[] list(long fs, String path, String startAfter, int max) throws IOException;
+
+  static native void mkdirs(long fs, String path) throws IOException;
+
+  static native boolean delete(long fs, String path, boolean recursive) throws IOException;
+
+  /** FileSystem.rename rules: into {@code dst} if it is a directory; never overwrites. */
+  static native void rename(long fs, String src, String dst) throws IOException;
+
+  /** Exactly to {@code dst}: FileAlreadyExistsException if anything is there. */
+  static native void renameNoReplace(long fs, String src, String dst) throws IOException;
+
+  static native long openReader(long fs, String path) throws IOException;
+
+  static native long readerLength(long reader) throws IOException;
+
+  /** Reads into a direct buffer; returns the count, 0 at end of file. */
+  static native int read(long reader, long position, ByteBuffer direct, int offset, int len) throws IOException;
+
+  static native int readArray(long reader, long position, byte[] dst, int offset, int len) throws IOException;
+
+  /** The ranges' bytes back to back. */
+  static native byte[] readRanges(long reader, long[] offsets, int[] lengths) throws IOException;
+
+  static native void closeReader(long reader);
+
+  static native long create(long fs, String path, boolean overwrite) throws IOException;
+
+  static native void write(long writer, ByteBuffer direct, int offset, int len) throws IOException;
+
+  /** Commits (publishes) or aborts, then frees the writer whatever happens. */
+  static native void finishWriter(long writer, boolean commit) throws IOException;
+}

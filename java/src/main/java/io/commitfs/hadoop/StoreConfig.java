@@ -1,0 +1,61 @@
+package io.commitfs.hadoop;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/** The part of a Hadoop Configuration the native store reads, flattened for one JNI call. */
+final class StoreConfig {
+  private static final String[] SECRET_SUFFIXES = {".access.key", ".secret.key", ".session.token"};
+
+  private StoreConfig() {}
+
+  /**
+   * {@code fs.<scheme>.*}, {@code fs.s3a.*} and {@code fs.commitfs.*} as {key, value, key, value, ...},
+   * with variables expanded and secrets resolved through Hadoop credential providers, as S3A does.
+   */
+  static String[] relevantPairs(Configuration conf, String scheme) throws IOException {
+    String own = "fs." + scheme + ".";
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : conf) {
+      String key = e.getKey();
+      if (key.startsWith(own) || key.startsWith("fs.s3a.") || key.startsWith("fs.commitfs.")) {
+        String value = isSecret(key) ? password(conf, key) : conf.get(key);
+        if (value != null) {
+          out.add(key);
+          out.add(value);
+        }
+      }
+    }
+    if (conf.get("hadoop.security.credential.provider.path") != null) {
+      // Secrets may live only in a credential store, under a key the configuration never lists.
+      for (String prefix : new String[] {own, "fs.s3a."}) {
+        for (String suffix : SECRET_SUFFIXES) {
+          String key = prefix + suffix.substring(1);
+          String value = out.contains(key) ? null : password(conf, key);
+          if (value != null) {
+            out.add(key);
+            out.add(value);
+          }
+        }
+      }
+    }
+    return out.toArray(new String[0]);
+  }
+
+  private static boolean isSecret(String key) {
+    for (String s : SECRET_SUFFIXES) {
+      if (key.endsWith(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String password(Configuration conf, String key) throws IOException {
+    char[] p = conf.getPassword(key);
+    return p == null ? null : new String(p);
+  }
+}

@@ -1,0 +1,88 @@
+package io.commitfs.hadoop.contract;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.*;
+
+/** Hadoop's contract suites on filec:// (POSIX backend, private temp root). */
+@SuppressWarnings("checkstyle:OneTopLevelClass")
+final class FilecContractTests {
+  private FilecContractTests() {}
+
+  static AbstractFSContract contract(Configuration conf) {
+    return CommitContract.filec(conf);
+  }
+
+  static class CreateTest extends AbstractContractCreateTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class OpenTest extends AbstractContractOpenTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class SeekTest extends AbstractContractSeekTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class RenameTest extends AbstractContractRenameTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class DeleteTest extends AbstractContractDeleteTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class MkdirTest extends AbstractContractMkdirTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class GetFileStatusTest extends AbstractContractGetFileStatusTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class RootDirectoryTest extends AbstractContractRootDirectoryTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class ContentSummaryTest extends AbstractContractContentSummaryTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class VectoredReadTest extends AbstractContractVectoredReadTest {
+    VectoredReadTest(String bufferType) {
+      super(bufferType);
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+//! `io.commitfs.hadoop.NativeFs`: namespace operations on a store handle. A store handle is a boxed
+//! `Arc` of the registry's shared `FileSystem`: freeing it releases this Java instance's reference only;
+//! the store itself stays shared with every other instance configured the same way.
+
+use crate::errors::{run, NativeResult};
+use crate::handle::{borrow, into_handle, take};
+use crate::marshal::{self, Encoder};
+use commitfs_core::{registry, FileSystem};
+use jni::objects::{JByteArray, JClass, JObjectArray, JString};
+use jni::sys::{jboolean, jint, jlong};
+use jni::{Env, EnvUnowned};
+use std::sync::Arc;
+
+type Store = Arc<FileSystem>;
+const STORE: &str = "filesystem";
+
+fn store<'a>(h: jlong) -> NativeResult<&'a Store> {
+    // SAFETY: Java's NativeObject passes a live handle from `connect`, or 0 once released.
+    Ok(unsafe { borrow::<Store>(h, STORE)? })
+}
+
+fn bytes<'local>(env: &mut Env<'local>, data: &[u8]) -> NativeResult<JByteArray<'local>> {
+    Ok(env.byte_array_from_slice(data)?)
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_version<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>) -> JString<'l> {
+    run(&mut env, |env| Ok(env.new_string(env!("CARGO_PKG_VERSION"))?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_connect<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    scheme: JString<'l>,
+    authority: JString<'l>,
+    conf: JObjectArray<'l, JString<'l>>,
+) -> jlong {
+    run(&mut env, |env| {
+        let scheme = marshal::string(env, &scheme, "scheme")?;
+        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
+        let conf = marshal::config(env, &conf)?;
+        let fs: Store = registry::filesystem(&scheme, &authority, &conf)?;
+        Ok(into_handle(fs))
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_release<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) {
+    // SAFETY: called once by NativeObject.close with the handle it just took.
+    run(&mut env, |_| Ok(drop(unsafe { take::<Store>(fs, STORE)? })))
+}
+
+/// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> jint {
+    run(&mut env, |_| {
+        let c = store(fs)?.capabilities();
+        Ok(c.atomic_dir_rename as jint | (c.implicit_directories as jint) << 1 | (c.durable_close as jint) << 2)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_status<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JString<'l>,
+) -> JByteArray<'l> {
+    run(&mut env, |env| {
+        let status = store(fs)?.status(&marshal::path(env, &path)?)?;
+        let mut e = Encoder::default();
+        e.status(&status, None);
+        bytes(env, &e.into_bytes())
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_exists<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JString<'l>,
+) -> jboolean {
+    run(&mut env, |env| Ok(store(fs)?.exists(&marshal::path(env, &path)?)?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_list<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JString<'l>,
+    start_after: JString<'l>,
+    max: jint,
+) -> JByteArray<'l> {
+    run(&mut env, |env| {
+        let dir = marshal::path(env, &path)?;
+        let after = marshal::optional_string(env, &start_after)?;
+        let page = store(fs)?.list(&dir, after.as_deref(), max.max(0) as usize)?;
+        let mut e = Encoder::default();
+        e.page(&page, &dir);
+        bytes(env, &e.into_bytes())
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_mkdirs<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong, path: JString<'l>) {
+    run(&mut env, |env| Ok(store(fs)?.mkdirs(&marshal::path(env, &path)?)?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_delete<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JString<'l>,
+    recursive: jboolean,
+) -> jboolean {
+    run(&mut env, |env| Ok(store(fs)?.delete(&marshal::path(env, &path)?, recursive)?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rename<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    src: JString<'l>,
+    dst: JString<'l>,
+) {
+    run(&mut env, |env| {
+        let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
+        Ok(store(fs)?.rename(&src, &dst)?)
+    })
+}
+
+/// FileContext's rename: exactly to `dst`, failing with AlreadyExists if anything is there.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_renameNoReplace<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    src: JString<'l>,
+    dst: JString<'l>,
+) {
+    run(&mut env, |env| {
+        let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
+        Ok(store(fs)?.rename_no_replace(&src, &dst)?)
+    })
+}
+
+/// Operation counters of the backend as `name=value` lines (S3 requests, POSIX syscalls).
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_counters<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> JString<'l> {
+    run(&mut env, |env| {
+        let text: String = store(fs)?.counters().iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+        Ok(env.new_string(text)?)
+    })
+}
+
+pub(crate) fn open_reader(fs: jlong, env: &Env<'_>, path: &JString<'_>) -> NativeResult<Box<dyn commitfs_core::Reader>> {
+    Ok(store(fs)?.open(&marshal::path(env, path)?)?)
+}
+
+pub(crate) fn open_writer(
+    fs: jlong,
+    env: &Env<'_>,
+    path: &JString<'_>,
+    overwrite: bool,
+) -> NativeResult<Box<dyn commitfs_core::Writer>> {
+    Ok(store(fs)?.create(&marshal::path(env, path)?, overwrite)?)
+}

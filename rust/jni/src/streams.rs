@@ -1,0 +1,192 @@
+//! Reader and writer handles of `io.commitfs.hadoop.NativeFs`. Bulk data crosses JNI through direct
+//! ByteBuffers (no copy); vectored reads return one byte array holding every range back to back.
+
+use crate::errors::{run, NativeResult};
+use crate::handle::{borrow, into_handle, take};
+use crate::store::{open_reader, open_writer};
+use commitfs_core::{Error, Reader, Writer};
+use jni::objects::{JByteArray, JByteBuffer, JClass, JIntArray, JLongArray, JString};
+use jni::sys::{jboolean, jint, jlong};
+use jni::{Env, EnvUnowned};
+use parking_lot::Mutex;
+
+type ReaderBox = Box<dyn Reader>;
+/// Java serialises writes, but a mutex keeps a misbehaving caller from aliasing `&mut Writer`.
+type WriterBox = Mutex<Box<dyn Writer>>;
+const READER: &str = "input stream";
+const WRITER: &str = "output stream";
+
+/// The `len` bytes at `offset` of a direct buffer, bounds-checked against its capacity.
+fn direct_slice<'b>(env: &Env<'_>, buf: &JByteBuffer<'_>, offset: jint, len: jint) -> NativeResult<&'b mut [u8]> {
+    if buf.is_null() {
+        return Err(Error::invalid("buffer is null").into());
+    }
+    let addr = env.get_direct_buffer_address(buf)?;
+    let cap = env.get_direct_buffer_capacity(buf)?;
+    if offset < 0 || len < 0 || offset as usize + len as usize > cap {
+        return Err(Error::invalid(format!("range {offset}+{len} lies outside a direct buffer of {cap} bytes")).into());
+    }
+    // SAFETY: the range is inside the buffer, which the Java caller keeps alive for this call.
+    Ok(unsafe { std::slice::from_raw_parts_mut(addr.add(offset as usize), len as usize) })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_openReader<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JString<'l>,
+) -> jlong {
+    run(&mut env, |env| Ok(into_handle::<ReaderBox>(open_reader(fs, env, &path)?)))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_readerLength<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, r: jlong) -> jlong {
+    // SAFETY: NativeObject passes a live handle or 0.
+    run(&mut env, |_| Ok(unsafe { borrow::<ReaderBox>(r, READER)? }.len() as jlong))
+}
+
+/// Reads up to `len` bytes at `position` into the direct buffer; returns the count, 0 at end of file.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_read<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    r: jlong,
+    position: jlong,
+    buf: JByteBuffer<'l>,
+    offset: jint,
+    len: jint,
+) -> jint {
+    run(&mut env, |env| {
+        let reader = unsafe { borrow::<ReaderBox>(r, READER)? };
+        if position < 0 {
+            return Err(Error::invalid(format!("negative read position {position}")).into());
+        }
+        let dst = direct_slice(env, &buf, offset, len)?;
+        Ok(reader.read_at(position as u64, dst)? as jint)
+    })
+}
+
+/// As `read`, into a heap array (one copy: Rust buffer → array).
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_readArray<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    r: jlong,
+    position: jlong,
+    dst: JByteArray<'l>,
+    offset: jint,
+    len: jint,
+) -> jint {
+    run(&mut env, |env| {
+        let reader = unsafe { borrow::<ReaderBox>(r, READER)? };
+        if position < 0 || offset < 0 || len < 0 || offset as usize + len as usize > dst.len(env)? {
+            return Err(Error::invalid(format!("invalid read: position {position}, offset {offset}, length {len}")).into());
+        }
+        let mut buf = vec![0u8; len as usize];
+        let n = reader.read_at(position as u64, &mut buf)?;
+        dst.set_region(env, offset, as_signed(&buf[..n]))?;
+        Ok(n as jint)
+    })
+}
+
+fn as_signed(b: &[u8]) -> &[i8] {
+    // SAFETY: u8 and i8 have the same size and alignment.
+    unsafe { std::slice::from_raw_parts(b.as_ptr() as *const i8, b.len()) }
+}
+
+/// Reads every `[offsets[i], offsets[i] + lengths[i])` (the backend coalesces them) and returns the
+/// ranges concatenated in order.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_readRanges<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    r: jlong,
+    offsets: JLongArray<'l>,
+    lengths: JIntArray<'l>,
+) -> JByteArray<'l> {
+    run(&mut env, |env| {
+        let reader = unsafe { borrow::<ReaderBox>(r, READER)? };
+        let n = offsets.len(env)?;
+        if lengths.len(env)? != n {
+            return Err(Error::invalid("offsets and lengths differ in length").into());
+        }
+        let (mut offs, mut lens) = (vec![0i64; n], vec![0i32; n]);
+        offsets.get_region(env, 0, &mut offs)?;
+        lengths.get_region(env, 0, &mut lens)?;
+        let mut total: u64 = 0;
+        let mut ranges = Vec::with_capacity(n);
+        for (&o, &l) in offs.iter().zip(&lens) {
+            if o < 0 || l < 0 {
+                return Err(Error::invalid(format!("invalid range: offset {o}, length {l}")).into());
+            }
+            total += l as u64;
+            ranges.push(o as u64..o as u64 + l as u64);
+        }
+        if total > i32::MAX as u64 - 8 {
+            return Err(Error::invalid(format!("{total} bytes requested in one vectored read: at most 2 GiB")).into());
+        }
+        let parts = reader.read_ranges(&ranges)?;
+        let out = JByteArray::new(env, total as usize)?;
+        let mut at = 0;
+        for part in parts {
+            out.set_region(env, at, as_signed(&part))?;
+            at += part.len() as i32;
+        }
+        Ok(out)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_closeReader<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, r: jlong) {
+    // SAFETY: called once by NativeObject.close with the handle it just took.
+    run(&mut env, |_| Ok(drop(unsafe { take::<ReaderBox>(r, READER)? })))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_create<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JString<'l>,
+    overwrite: jboolean,
+) -> jlong {
+    run(&mut env, |env| Ok(into_handle::<WriterBox>(Mutex::new(open_writer(fs, env, &path, overwrite)?))))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_write<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    w: jlong,
+    buf: JByteBuffer<'l>,
+    offset: jint,
+    len: jint,
+) {
+    run(&mut env, |env| {
+        let writer = unsafe { borrow::<WriterBox>(w, WRITER)? };
+        let src = direct_slice(env, &buf, offset, len)?;
+        Ok(writer.lock().write(src)?)
+    })
+}
+
+/// Commits (publishes) or aborts the file, then frees the writer whatever the outcome.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_finishWriter<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    w: jlong,
+    commit: jboolean,
+) {
+    run(&mut env, |_| -> NativeResult<()> {
+        // SAFETY: called once by NativeObject with the handle it just took.
+        let writer = unsafe { take::<WriterBox>(w, WRITER)? };
+        let mut writer = writer.into_inner();
+        if commit {
+            writer.commit()?;
+        } else {
+            writer.abort();
+        }
+        Ok(())
+    })
+}
