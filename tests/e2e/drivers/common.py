@@ -50,3 +50,19 @@ def append_record(path: str, record: dict) -> None:
 
 def say(message: str) -> None:
     print(f"[driver run={os.environ.get('E2E_RUN')}] {message}", flush=True)
+
+
+def storage_counters(jsc_hadoop_conf, jvm, uri: str):
+    """commitfs backend counters (S3 requests / POSIX syscalls) for uri's filesystem, as a dict;
+    None when the filesystem does not expose them (plain file://, or an older jar)."""
+    fs = jvm.org.apache.hadoop.fs.Path(uri).getFileSystem(jsc_hadoop_conf)
+    try:
+        text = fs.nativeCounters()
+    except Exception:  # py4j raises a generic error for a missing method
+        return None
+    counters = {}
+    for line in text.splitlines():
+        name, _, value = line.partition("=")
+        if value.strip().isdigit():
+            counters[name.strip()] = int(value)
+    return counters

@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import append_record, load_config, say, spark_session  # noqa: E402
+from common import append_record, load_config, say, spark_session, storage_counters  # noqa: E402
 
 
 def main() -> None:
@@ -49,12 +49,16 @@ def main() -> None:
     counts = (source.groupBy((F.col("value") % 3).alias("key"))
               .agg(F.count("*").alias("n"), F.max("value").alias("max_value")))
 
+    hadoop_conf = spark.sparkContext._jsc.hadoopConfiguration()
+    jvm = spark.sparkContext._jvm
+
     def record_batch(batch_df, batch_id):
         rows = batch_df.collect()
         append_record(cfg["record"], {
             "batch": batch_id,
             "state": {str(r["key"]): r["n"] for r in rows},
             "max_value": max((r["max_value"] for r in rows), default=-1),
+            "counters": storage_counters(hadoop_conf, jvm, cfg["checkpoint"]),
         })
 
     query = (counts.writeStream.outputMode("complete")

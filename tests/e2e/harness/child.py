@@ -58,6 +58,7 @@ def driver_conf(base_conf: dict, workdir: Path) -> dict:
         "spark.driver.extraJavaOptions": java_opts,
         "spark.executor.extraJavaOptions": java_opts,
         "spark.sql.streaming.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         **base_conf,
     }
 

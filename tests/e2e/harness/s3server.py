@@ -67,12 +67,13 @@ class S3Server:
             aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key,
             config=Config(s3={"addressing_style": "path"}))
 
-    def list_keys(self, prefix: str) -> list[str]:
-        keys: list[str] = []
+    def list_sizes(self, prefix: str) -> dict[str, int]:
+        """{key: size} of every object under prefix."""
+        sizes: dict[str, int] = {}
         for page in self.client().get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=prefix):
-            keys.extend(obj["Key"] for obj in page.get("Contents", []))
-        return keys
+            sizes.update((obj["Key"], obj["Size"]) for obj in page.get("Contents", []))
+        return sizes
 
 
 def _readline_with_timeout(proc: subprocess.Popen, timeout: float) -> str:

@@ -48,18 +48,20 @@ class Target:
 
     def list_files(self, *parts: str) -> list[str]:
         """Relative names of every file under uri(*parts), read from the storage itself."""
+        return sorted(self.file_sizes(*parts))
+
+    def file_sizes(self, *parts: str) -> dict[str, int]:
+        """{relative name: size in bytes} for every file under uri(*parts)."""
         if self.local_root is not None:
             root = self.local_root.joinpath(*parts)
-            if not root.exists():
-                return []
-            return sorted(
-                str(Path(dirpath, name).relative_to(root))
+            return {
+                str(Path(dirpath, name).relative_to(root)): Path(dirpath, name).stat().st_size
                 for dirpath, _dirs, names in os.walk(root)
                 for name in names
-            )
+            }
         assert self.s3 is not None
         prefix = "/".join([self.base_uri.split("/", 3)[3], *parts]).strip("/") + "/"
-        return sorted(key[len(prefix):] for key in self.s3.list_keys(prefix))
+        return {key[len(prefix):]: size for key, size in self.s3.list_sizes(prefix).items()}
 
     def describe(self) -> str:
         return f"{self.scheme} at {self.base_uri}"
