@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 from harness.child import read_records  # noqa: E402
 from harness.s3server import S3Server  # noqa: E402
-from harness.sparklog import checkpoint_fallback_warnings  # noqa: E402
+from harness.sparklog import checkpoint_fallback_warnings, root_cause  # noqa: E402
 from harness.structured import (ROWS_PER_BATCH, committed_batches, counter_deltas,  # noqa: E402
                                 files_per_batch, judge_recovery, leftover_files,
                                 structured_driver)
@@ -60,6 +60,10 @@ class BatchPrinter:
         return records
 
 
+class DriverFailed(Exception):
+    pass
+
+
 def run(target, workdir: Path, args) -> int:
     record = workdir / "batches.jsonl"
     driver = structured_driver(target, "local[2]", workdir, name="demo")
@@ -84,6 +88,10 @@ def run(target, workdir: Path, args) -> int:
         first_batch_after = time.monotonic() - restart_at
         driver.wait_until(lambda: sum(r["run"] == 2 for r in printer()) >= args.after_restart,
                           300, f"{args.after_restart} batches after the restart")
+    except AssertionError as failure:
+        cause = root_cause(driver.log_text(driver.run))
+        log = driver.logs[-1] if args.keep else "rerun with --keep to keep the log"
+        raise DriverFailed(f"{str(failure).splitlines()[0]}\n    {cause}\n    log: {log}") from None
     finally:
         driver.cleanup()
     total = time.monotonic() - t0
@@ -175,6 +183,9 @@ def main() -> int:
     except TargetUnavailable as why:
         print(why, file=sys.stderr)
         return 2
+    except DriverFailed as failure:
+        print(f"\n  RESULT: the driver failed: {failure}", file=sys.stderr)
+        return 1
     finally:
         if server is not None:
             server.stop()

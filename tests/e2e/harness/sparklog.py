@@ -44,3 +44,14 @@ def summarize_millis(values: list[int]) -> str:
 
     return (f"n={len(ordered)} min={ordered[0]} median={pct(0.5)} p90={pct(0.9)} "
             f"max={ordered[-1]} ms")
+
+
+def root_cause(log_text: str) -> str:
+    """The innermost 'Caused by:' of the last Java stack trace in a driver log, else the last
+    Python exception line; '' when the log shows neither."""
+    causes = [line.strip() for line in log_text.splitlines() if line.startswith("Caused by:")]
+    if causes:
+        return causes[-1]
+    errors = [line.strip() for line in log_text.splitlines()
+              if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    return errors[-1] if errors else ""
