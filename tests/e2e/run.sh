@@ -7,7 +7,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 start=$(date +%s)
-python3 -m pytest -c "$here/pytest.ini" --rootdir "$here" "$here" "$@"
+cd "$here"  # pytest.ini: testpaths, --durations; test file arguments are relative to tests/e2e
+python3 -m pytest "$@"
 rc=$?
 echo "[e2e] wall time $(( $(date +%s) - start )) s; schemes ${COMMITFS_E2E_SCHEMES:-filec,s3c};" \
      "modes ${COMMITFS_E2E_MODES:-local}; pytest exit $rc"

@@ -59,6 +59,9 @@ def driver_conf(base_conf: dict, workdir: Path) -> dict:
         "spark.executor.extraJavaOptions": java_opts,
         "spark.sql.streaming.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
+        # Everything on loopback (the host name here resolves to a non-routable address).
+        "spark.driver.host": "127.0.0.1",
+        "spark.driver.bindAddress": "127.0.0.1",
         **base_conf,
     }
 
