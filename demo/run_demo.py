@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 from harness.child import read_records  # noqa: E402
 from harness.s3server import S3Server  # noqa: E402
 from harness.sparklog import checkpoint_fallback_warnings, root_cause  # noqa: E402
-from harness.structured import (ROWS_PER_BATCH, committed_batches, counter_deltas,  # noqa: E402
+from harness.structured import (FILECONTEXT_MANAGER, ROWS_PER_BATCH,  # noqa: E402
+                                checkpoint_managers, committed_batches, counter_deltas,
                                 files_per_batch, judge_recovery, leftover_files,
                                 structured_driver)
 from harness.targets import TargetUnavailable, find_jar, make_target  # noqa: E402
@@ -101,9 +102,11 @@ def run(target, workdir: Path, args) -> int:
     recovery = judge_recovery(records, last_committed, ROWS_PER_BATCH)
     print_recovery(recovery, first_batch_after)
     print_checkpoints(target, workdir, records)
-    fallback = checkpoint_fallback_warnings(driver.log_text())
-    print(f"\n  Spark checkpoint manager: "
-          f"{'FileSystem FALLBACK (rename not atomic!)' if fallback else 'FileContext (atomic rename)'}")
+    managers = sorted({m.rsplit(".", 1)[-1] for m in checkpoint_managers(workdir)})
+    fallback = (checkpoint_fallback_warnings(driver.log_text())
+                or any(m != FILECONTEXT_MANAGER for m in managers))
+    verdict = "FileSystem FALLBACK: safe only if rename is atomic" if fallback else "atomic rename"
+    print(f"\n  Spark checkpoint manager: {', '.join(managers) or 'unknown'} ({verdict})")
     ok = not recovery.problems and not fallback
     print(f"  total demo time: {total:.0f} s"
           + (f"; driver logs: {', '.join(map(str, driver.logs))}" if args.keep else ""))

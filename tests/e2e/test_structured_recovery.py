@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from harness.child import read_records
 from harness.sparklog import FILECONTEXT_FALLBACK, checkpoint_fallback_warnings
-from harness.structured import (ROWS_PER_BATCH, committed_batches, counter_deltas,
-                                files_per_batch, judge_recovery, structured_driver)
+from harness.structured import (FILECONTEXT_MANAGER, ROWS_PER_BATCH, checkpoint_managers,
+                                committed_batches, counter_deltas, files_per_batch,
+                                judge_recovery, structured_driver)
 
 BATCHES_BEFORE_KILL = 4
 BATCHES_AFTER_RESTART = 4
@@ -43,6 +44,8 @@ def test_structured_streaming_recovers_after_kill9(target, master, tmp_path, met
     assert not recovery.problems, "\n".join(recovery.problems)
     warnings = checkpoint_fallback_warnings(driver.log_text())
     assert not warnings, f"Spark fell back from FileContext ({FILECONTEXT_FALLBACK!r}): {warnings}"
+    managers = checkpoint_managers(tmp_path)
+    assert managers and all(m.endswith(FILECONTEXT_MANAGER) for m in managers), managers
 
     per_batch = files_per_batch(target.list_files("ckpt"))
     for batch in range(recovery.resumed_at):

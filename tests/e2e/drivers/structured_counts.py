@@ -5,7 +5,7 @@ crash produces exactly the rows it produced the first time, and the state is che
 b the counts over all keys add up to max(value) + 1, and to rowsPerBatch * (b + 1) if nothing was
 lost or counted twice.
 
-Config keys: checkpoint (URI), record (local path), progress (local path), rows_per_batch,
+Config keys: checkpoint (URI), record, progress, facts (local paths), rows_per_batch,
 trigger (e.g. "1 second"), run_seconds.
 """
 import json
@@ -68,6 +68,11 @@ def main() -> None:
              .queryName("commitfs_e2e_counts")
              .start())
     say(f"query started, checkpoint {cfg['checkpoint']}")
+    # Which CheckpointFileManager Spark picks for this path (FileContext-based unless the scheme
+    # has no AbstractFileSystem, in which case it falls back to rename-via-FileSystem).
+    manager = jvm.org.apache.spark.sql.execution.streaming.checkpointing.CheckpointFileManager \
+        .create(jvm.org.apache.hadoop.fs.Path(cfg["checkpoint"]), hadoop_conf)
+    append_record(cfg["facts"], {"checkpoint_manager": manager.getClass().getName()})
     query.awaitTermination(cfg["run_seconds"])
     query.stop()
     spark.stop()

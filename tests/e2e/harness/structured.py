@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .child import ChildDriver, driver_conf
+from .child import ChildDriver, driver_conf, read_records
 
 ROWS_PER_BATCH = 30
 
@@ -23,11 +23,20 @@ def structured_driver(target, master: str, workdir: Path, name: str = "sss",
         "checkpoint": target.uri("ckpt"),
         "record": str(workdir / "batches.jsonl"),
         "progress": str(workdir / "progress.jsonl"),
+        "facts": str(workdir / "facts.jsonl"),
         "rows_per_batch": rows_per_batch,
         "trigger": "1 second",
         "run_seconds": run_seconds,
     }
     return ChildDriver("structured_counts.py", config, workdir, name)
+
+
+FILECONTEXT_MANAGER = "FileContextBasedCheckpointFileManager"
+
+
+def checkpoint_managers(workdir: Path) -> list[str]:
+    """Class names of the CheckpointFileManager each driver run got for its checkpoint."""
+    return [f["checkpoint_manager"] for f in read_records(workdir / "facts.jsonl")]
 
 
 def committed_batches(target) -> list[int]:
