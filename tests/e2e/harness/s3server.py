@@ -1,7 +1,7 @@
 """A local S3 server for s3c:// runs, started through tests/servers/launch.py.
 
 launch.py prints one JSON line {endpoint, bucket, access_key, secret_key, region, pid} and serves
-until SIGTERM or EOF on its stdin; this wrapper owns that process and stops it by its pid.
+until SIGTERM or EOF on its stdin; this wrapper owns that process and stops it (EOF, then by pid).
 """
 from __future__ import annotations
 
@@ -48,15 +48,20 @@ class S3Server:
         self.stop()
 
     def stop(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.send_signal(signal.SIGTERM)
-            try:
-                self._proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        if self._proc.stdin:
+        """EOF on the launcher's stdin first: it then stops the server and exits normally (a
+        SIGTERM while its stdin-watching thread is blocked in read() can abort the interpreter at
+        exit); SIGTERM, then SIGKILL, only if it does not."""
+        if self._proc.stdin and not self._proc.stdin.closed:
             self._proc.stdin.close()
+        for sig, grace in ((None, 20), (signal.SIGTERM, 10), (signal.SIGKILL, None)):
+            if self._proc.poll() is not None:
+                return
+            if sig is not None:
+                self._proc.send_signal(sig)
+            try:
+                self._proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                pass
 
     def client(self):
         import boto3
