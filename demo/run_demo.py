@@ -7,7 +7,8 @@ and restarted from its checkpoint, which lives on commitfs.
     python3 demo/run_demo.py --file    # the same job on plain file:// (no commitfs), to compare
 
 The job: rate-micro-batch source (30 rows per 1-second batch) -> running count per key (value % 3)
--> foreachBatch that appends each batch's result to a local, fsynced file. The summary shows what
+-> foreachBatch that appends each batch's result to a local, fsynced file. The kill lands after
+the last batch was delivered but before Spark committed it (the driver stalls there on purpose). The summary shows what
 recovered (commit log before/after, state continuing), Spark's per-batch checkpoint timings, and
 what each checkpoint wrote (files, bytes, and commitfs backend operations when the jar reports them).
 Exit status 0 when recovery was exact, 1 otherwise.
@@ -67,15 +68,20 @@ class DriverFailed(Exception):
 
 def run(target, workdir: Path, args) -> int:
     record = workdir / "batches.jsonl"
-    driver = structured_driver(target, "local[2]", workdir, name="demo")
+    # Run 1 stalls right after delivering its last batch, before Spark commits it: the kill then
+    # hits the worst moment (output delivered, commit missing), which recovery must re-run.
+    in_flight = args.before_kill - 1
+    driver = structured_driver(target, "local[2]", workdir, name="demo", hold_after_batch=in_flight)
     printer = BatchPrinter(record)
     t0 = time.monotonic()
     try:
         print(f"\n[1/4] starting the driver (run 1); checkpoint: {target.uri('ckpt')}")
         driver.start()
-        driver.wait_until(lambda: len(printer()) >= args.before_kill, 300,
-                          f"{args.before_kill} batches")
-        print(f"\n[2/4] kill -9 of the driver (pid {driver.proc.pid}, with its JVM), mid-stream")
+        driver.wait_until(lambda: len(printer()) >= args.before_kill and
+                          f"holding after delivering batch {in_flight}" in driver.log_text(1),
+                          300, f"{args.before_kill} batches")
+        print(f"\n[2/4] kill -9 of the driver (pid {driver.proc.pid}, with its JVM) after it "
+              f"delivered batch {in_flight}, before that batch reached the commit log")
         driver.kill9()
         committed = committed_batches(target)
         last_committed = committed[-1] if committed else -1

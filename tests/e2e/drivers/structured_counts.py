@@ -6,11 +6,13 @@ b the counts over all keys add up to max(value) + 1, and to rowsPerBatch * (b + 
 lost or counted twice.
 
 Config keys: checkpoint (URI), record, progress, facts (local paths), rows_per_batch,
-trigger (e.g. "1 second"), run_seconds.
+trigger (e.g. "1 second"), run_seconds, hold_after_batch (optional: in run 1, stall after
+delivering this batch, before Spark commits it, so a kill lands exactly there).
 """
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import append_record, load_config, say, spark_session, storage_counters  # noqa: E402
@@ -60,6 +62,11 @@ def main() -> None:
             "max_value": max((r["max_value"] for r in rows), default=-1),
             "counters": storage_counters(hadoop_conf, jvm, cfg["checkpoint"]),
         })
+        if batch_id == cfg.get("hold_after_batch") and cfg["run"] == 1:
+            # Delivered but not yet in the commit log: the window a crash must survive with the
+            # batch re-run (its state store files are already written and get written again).
+            say(f"holding after delivering batch {batch_id}, before its commit")
+            time.sleep(3600)
 
     query = (counts.writeStream.outputMode("complete")
              .foreachBatch(record_batch)

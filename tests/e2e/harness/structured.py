@@ -16,7 +16,8 @@ ROWS_PER_BATCH = 30
 
 
 def structured_driver(target, master: str, workdir: Path, name: str = "sss",
-                      rows_per_batch: int = ROWS_PER_BATCH, run_seconds: int = 600) -> ChildDriver:
+                      rows_per_batch: int = ROWS_PER_BATCH, run_seconds: int = 600,
+                      hold_after_batch: int | None = None) -> ChildDriver:
     config = {
         "master": master,
         "conf": driver_conf(target.conf, workdir),
@@ -27,6 +28,7 @@ def structured_driver(target, master: str, workdir: Path, name: str = "sss",
         "rows_per_batch": rows_per_batch,
         "trigger": "1 second",
         "run_seconds": run_seconds,
+        "hold_after_batch": hold_after_batch,
     }
     return ChildDriver("structured_counts.py", config, workdir, name)
 
