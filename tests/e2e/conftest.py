@@ -1,0 +1,97 @@
+"""Fixtures for the Spark end-to-end layer.
+
+Every test that takes `target` runs once per scheme in $COMMITFS_E2E_SCHEMES (default
+"filec,s3c"; "file" is the jar-free baseline) and, if it takes `master`, once per mode in
+$COMMITFS_E2E_MODES (default "local"; "standalone" adds a Spark Master+Worker on 127.0.0.1).
+A scheme that cannot run here (no jar, no S3 launcher) is skipped with the reason.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness.s3server import S3Server, launcher_path  # noqa: E402
+from harness.targets import SCHEMES, TargetUnavailable, find_jar, make_target  # noqa: E402
+
+_METRICS: list[tuple[str, str]] = []
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+def pytest_generate_tests(metafunc):
+    if "scheme" in metafunc.fixturenames:
+        schemes = _env_list("COMMITFS_E2E_SCHEMES", "filec,s3c")
+        unknown = set(schemes) - set(SCHEMES)
+        if unknown:
+            raise pytest.UsageError(f"COMMITFS_E2E_SCHEMES: unknown {sorted(unknown)}")
+        metafunc.parametrize("scheme", schemes, scope="session")
+    if "mode" in metafunc.fixturenames:
+        metafunc.parametrize("mode", _env_list("COMMITFS_E2E_MODES", "local"), scope="session")
+
+
+@pytest.fixture(scope="session")
+def s3_server(scheme):
+    """One S3 server for the whole s3c session (each test gets its own prefix)."""
+    if scheme != "s3c":
+        yield None
+        return
+    if find_jar() is None:
+        pytest.skip("commitfs jar not found: build it (gradle jar) or set COMMITFS_JAR")
+    if launcher_path() is None:
+        pytest.skip("tests/servers/launch.py not present: no S3 server to run s3c against")
+    with S3Server(os.environ.get("COMMITFS_S3_SERVER", "seaweed")) as server:
+        yield server
+
+
+@pytest.fixture
+def target(scheme, s3_server, tmp_path):
+    try:
+        return make_target(scheme, tmp_path, s3_server)
+    except TargetUnavailable as why:
+        pytest.skip(str(why))
+
+
+@pytest.fixture(scope="session")
+def master(mode, tmp_path_factory):
+    """The Spark master URL for a driver: local[2], or a standalone cluster started once."""
+    if mode == "local":
+        yield "local[2]"
+        return
+    if mode != "standalone":
+        raise pytest.UsageError(f"COMMITFS_E2E_MODES: unknown mode {mode!r}")
+    from harness.standalone import StandaloneCluster
+
+    with StandaloneCluster(tmp_path_factory.mktemp("standalone")) as cluster:
+        yield cluster.master_url
+
+
+@pytest.fixture
+def metric(request):
+    """metric(name, value): a measured number, printed in the session summary."""
+
+    def record(name: str, value) -> None:
+        _METRICS.append((request.node.nodeid.split("::")[-1], f"{name} = {value}"))
+
+    return record
+
+
+@pytest.fixture(autouse=True)
+def _wall_time(request, metric):
+    start = time.monotonic()
+    yield
+    metric("wall time (s)", f"{time.monotonic() - start:.1f}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _METRICS:
+        return
+    terminalreporter.section("commitfs e2e measurements")
+    for test, line in _METRICS:
+        terminalreporter.write_line(f"{test}: {line}")

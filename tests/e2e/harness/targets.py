@@ -1,0 +1,117 @@
+"""Where a Spark job checkpoints: one scheme, one base URI, and the Spark conf that makes it work.
+
+Every test and the demo are written against a `Target`, so the same scenario runs on plain
+`file://` (the baseline, no jar needed), `filec://` (commitfs over a local directory) and `s3c://`
+(commitfs over an S3 server started by tests/servers/launch.py).
+"""
+from __future__ import annotations
+
+import glob
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .s3server import S3Server
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SCHEMES = ("file", "filec", "s3c")
+
+
+def find_jar() -> Optional[Path]:
+    """The commitfs jar: $COMMITFS_JAR, else build/libs/commitfs-*.jar under the repo root."""
+    explicit = os.environ.get("COMMITFS_JAR")
+    if explicit:
+        path = Path(explicit)
+        return path if path.is_file() else None
+    candidates = [
+        Path(p)
+        for p in sorted(glob.glob(str(REPO_ROOT / "build" / "libs" / "commitfs-*.jar")))
+        if not p.endswith(("-sources.jar", "-javadoc.jar", "-tests.jar"))
+    ]
+    return candidates[-1] if candidates else None
+
+
+@dataclass
+class Target:
+    scheme: str
+    base_uri: str  # no trailing slash
+    conf: dict = field(default_factory=dict)
+    # The local directory behind base_uri for file:// and filec:// (None for s3c).
+    local_root: Optional[Path] = None
+    s3: Optional[S3Server] = None
+    jar: Optional[Path] = None
+
+    def uri(self, *parts: str) -> str:
+        return "/".join([self.base_uri, *[p.strip("/") for p in parts]])
+
+    def list_files(self, *parts: str) -> list[str]:
+        """Relative names of every file under uri(*parts), read from the storage itself."""
+        return sorted(self.file_sizes(*parts))
+
+    def file_sizes(self, *parts: str) -> dict[str, int]:
+        """{relative name: size in bytes} for every file under uri(*parts)."""
+        if self.local_root is not None:
+            root = self.local_root.joinpath(*parts)
+            return {
+                str(Path(dirpath, name).relative_to(root)): Path(dirpath, name).stat().st_size
+                for dirpath, _dirs, names in os.walk(root)
+                for name in names
+            }
+        assert self.s3 is not None
+        prefix = "/".join([self.base_uri.split("/", 3)[3], *parts]).strip("/") + "/"
+        return {key[len(prefix):]: size for key, size in self.s3.list_sizes(prefix).items()}
+
+    def describe(self) -> str:
+        return f"{self.scheme} at {self.base_uri}"
+
+
+def pinned_local_conf() -> dict:
+    # Inside pyspark, hive-exec maps file:// to Hive's ProxyLocalFileSystem: pin Hadoop's own.
+    return {"spark.hadoop.fs.file.impl": "org.apache.hadoop.fs.LocalFileSystem"}
+
+
+def commitfs_conf(scheme: str, jar: Path) -> dict:
+    return {
+        "spark.jars": str(jar),
+        f"spark.hadoop.fs.{scheme}.impl": "io.commitfs.hadoop.CommitFileSystem",
+        f"spark.hadoop.fs.AbstractFileSystem.{scheme}.impl": "io.commitfs.hadoop.CommitFs",
+    }
+
+
+def s3c_conf(server: S3Server) -> dict:
+    return {
+        "spark.hadoop.fs.s3c.endpoint": server.endpoint,
+        "spark.hadoop.fs.s3c.endpoint.region": server.region,
+        "spark.hadoop.fs.s3c.access.key": server.access_key,
+        "spark.hadoop.fs.s3c.secret.key": server.secret_key,
+        "spark.hadoop.fs.s3c.path.style.access": "true",
+    }
+
+
+class TargetUnavailable(Exception):
+    """The scheme cannot run here (no jar, no S3 launcher); tests skip with this message."""
+
+
+def make_target(scheme: str, workdir: Path, s3: Optional[S3Server] = None) -> Target:
+    """A fresh, empty Target under workdir (local schemes) or under a unique S3 prefix (s3c)."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; expected one of {SCHEMES}")
+    conf = pinned_local_conf()
+    jar = None
+    if scheme != "file":
+        jar = find_jar()
+        if jar is None:
+            raise TargetUnavailable(
+                "commitfs jar not found: build it (gradle jar) or set COMMITFS_JAR")
+        conf.update(commitfs_conf(scheme, jar))
+    if scheme == "s3c":
+        if s3 is None:
+            raise TargetUnavailable("s3c needs an S3 server (tests/servers/launch.py)")
+        conf.update(s3c_conf(s3))
+        run = f"e2e-{uuid.uuid4().hex[:10]}"
+        return Target(scheme, f"s3c://{s3.bucket}/{run}", conf, None, s3, jar)
+    root = workdir / "store"
+    root.mkdir(parents=True, exist_ok=True)
+    return Target(scheme, f"{scheme}://{root}", conf, root, None, jar)
