@@ -10,8 +10,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 log() { printf '[bench] %s\n' "$*" >&2; }
 
-jar="$here/build/libs/commitfs-0.1.0.jar"
-if [ ! -f "$jar" ] && [ -f "$here/build.gradle" ]; then
+# COMMITFS_JAR measures another build of the jar (e.g. a branch under development).
+jar="${COMMITFS_JAR:-$here/build/libs/commitfs-0.1.0.jar}"
+if [ -z "${COMMITFS_JAR:-}" ] && [ ! -f "$jar" ] && [ -f "$here/build.gradle" ]; then
   log "building the commitfs jar (gradle jar)"
   (cd "$here" && gradle -q --console=plain jar) || log "gradle jar failed: commitfs rows will be skipped"
 fi

@@ -50,7 +50,7 @@ public final class Main {
                 for (Target t : targets) {
                     long t0 = System.nanoTime();
                     Result r = runner.run(w, t);
-                    System.err.printf(Locale.ROOT, "bench: %-40s %-16s %s (%.1f s)%n", w.spec().name(), t.name,
+                    System.err.printf(Locale.ROOT, "bench: %-44s %-16s %s (%.1f s)%n", w.spec().name(), t.name,
                             r.ran() ? Report.num(r.rate()) + (r.mbPerSecond() ? " MB/s" : " ops/s") : r.note(),
                             (System.nanoTime() - t0) / 1e9);
                     results.add(r);

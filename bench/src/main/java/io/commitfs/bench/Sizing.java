@@ -11,7 +11,7 @@ record Sizing(boolean quick, double secondsPerCell, int smallOps, int probeOps, 
 
     static Sizing of(boolean quick, double scale) {
         if (quick) {
-            return new Sizing(true, 0.6, 300, 5, scaled(64 * MIB, scale),
+            return new Sizing(true, 0.4, 300, 3, scaled(64 * MIB, scale),
                     new int[] {10, scaledCount(100, scale), scaledCount(1_000, scale)}, 200);
         }
         return new Sizing(false, 3.0, 2_000, 10, scaled(1024 * MIB, scale),
