@@ -31,11 +31,14 @@ final class Runner {
         Workload w = null;
         try {
             w = factory.on(target);
+            debug("before setup", target);
             w.setup();
+            debug("after setup", target);
             long i = 0;
             for (int k = 0; k < spec.warmupOps(); k++) {
                 w.op(i++);
             }
+            debug("after warm-up", target);
             long[] proxyBefore = proxy == null ? null : proxy.snapshot();
             Map<String, Long> clientBefore = ClientStats.snapshot(target.fs());
             long[] latencies = new long[spec.maxOps()];
@@ -48,6 +51,7 @@ final class Runner {
                 latencies[ops++] = System.nanoTime() - t0;
             } while (ops < spec.maxOps() && System.nanoTime() < deadline);
             double seconds = (System.nanoTime() - start) / 1e9;
+            debug("after " + ops + " timed ops", target);
             Map<String, Double> perOp = new LinkedHashMap<>();
             Double clientPerOp = null;
             if (target.store == Target.Store.S3 && proxy != null) {
@@ -100,6 +104,13 @@ final class Runner {
         Map<String, Double> perOp = new TreeMap<>();
         calls.forEach((name, n) -> perOp.put(name, n * scale / probeOps));
         return perOp;
+    }
+
+    /** BENCH_DEBUG=1 prints the proxy's counts between phases, to see where requests go. */
+    private void debug(String phase, Target target) {
+        if (proxy != null && target.store == Target.Store.S3 && System.getenv("BENCH_DEBUG") != null) {
+            System.err.println("bench debug: " + target + " " + phase + ": " + Arrays.toString(proxy.snapshot()));
+        }
     }
 
     private static double percentile(long[] sorted, double p) {
