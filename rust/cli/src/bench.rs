@@ -40,7 +40,9 @@ pub fn run(words: &[&String], _flags: &[&String], args: &[String], conf: &Config
         Ok(())
     })();
     let wall = started.elapsed();
-    eprintln!();
+    if unsafe { libc::isatty(2) } == 1 {
+        eprintln!();
+    }
     remove_quietly(&fs, &dir);
     result?;
     times.sort();
@@ -63,7 +65,8 @@ fn ms(d: Duration) -> String {
 
 fn progress(done: usize, total: usize) {
     const WIDTH: usize = 40;
-    if done % (total / 100).max(1) != 0 && done != total {
+    // A bar only for a person watching: logs and pipes get the summary alone.
+    if unsafe { libc::isatty(2) } != 1 || (done % (total / 100).max(1) != 0 && done != total) {
         return;
     }
     let filled = done * WIDTH / total;

@@ -1,30 +1,349 @@
-//! POSIX backend (EFS/NFS/local): real directories, hidden temp files published with
-//! renameat2(RENAME_NOREPLACE) or link()+unlink(), fsync of file and directory. (Being written.)
+//! POSIX backend (EFS, NFS, local disks): real directories; files written to a hidden temp file in the
+//! target directory and published with one renameat2(RENAME_NOREPLACE) (or link()+unlink() where the
+//! filesystem lacks it, e.g. NFS) or rename(2) for overwrites; file and directory fsync before returning.
+//!
+//! Configuration (`<scheme>` is the URI scheme, `filec` by default):
+//! - `fs.<scheme>.root` (default `/`): directory the paths are mapped below: `filec:///a/b` is
+//!   `<root>/a/b`. It must exist. With a root other than `/`, paths that resolve outside it through
+//!   symlinks are refused (one realpath per operation, paid only when a root is set).
+//! - `fs.<scheme>.fsync` (default `true`): fsync the file and its directory before commit, rename,
+//!   mkdir and delete return. `false` trades durability for speed (benchmarks, scratch data).
+//! - `fs.<scheme>.temp.max-age` (default `24h`; bare numbers are seconds): temp files of writers that
+//!   died are removed by listings once older than this (see `temp.rs`).
+//! - `fs.<scheme>.noreplace` (`auto` default, or `link`): `auto` tries renameat2(RENAME_NOREPLACE) and
+//!   switches to link()+unlink() for good when the filesystem refuses it; `link` always uses
+//!   link()+unlink() (what NFS gets; also how tests exercise that path).
+//!
+//! The URI authority must be empty (`filec:///abs/path`).
+
+mod errors;
+mod meta;
+mod reader;
+mod sys;
+mod temp;
+mod tree;
+mod writer;
 
 use crate::backend::*;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use sys::{fsync_dir, Counters, NoReplace, Op, Published};
 
-pub struct PosixBackend {}
+pub(crate) struct Inner {
+    scheme: String,
+    root: PathBuf,
+    confined: bool,
+    fsync: bool,
+    counters: Counters,
+    noreplace: NoReplace,
+    sweeper: temp::Sweeper,
+    names: meta::Names,
+}
+
+pub struct PosixBackend {
+    inner: Arc<Inner>,
+}
 
 impl PosixBackend {
-    pub fn from_config(_scheme: &str, _authority: &str, _conf: &Config) -> Result<Self> {
-        Err(Error::unsupported("the POSIX backend is not built yet"))
+    pub fn from_config(scheme: &str, authority: &str, conf: &Config) -> Result<Self> {
+        if !authority.is_empty() {
+            return Err(Error::invalid(format!(
+                "{scheme}://{authority}/: the POSIX backend takes no authority; write {scheme}:///absolute/path"
+            )));
+        }
+        let key = |opt: &str| format!("fs.{scheme}.{opt}");
+        let root_key = key("root");
+        let root_raw = conf.get(&root_key).unwrap_or("/");
+        if !root_raw.starts_with('/') {
+            return Err(Error::invalid(format!("{root_key}={root_raw}: give an absolute directory")));
+        }
+        let root = std::fs::canonicalize(root_raw)
+            .ok()
+            .filter(|r| r.is_dir())
+            .ok_or_else(|| Error::invalid(format!("{root_key}={root_raw}: not an existing directory; create it first")))?;
+        let fsync = Config::parse_bool(&key("fsync"), conf.get(&key("fsync")), true)?;
+        let max_age_key = key("temp.max-age");
+        let max_age = Config::parse_duration_ms(&max_age_key, conf.get(&max_age_key), 24 * 3_600_000, 1000)?;
+        let force_link = match conf.get(&key("noreplace")).map(str::to_ascii_lowercase).as_deref() {
+            None | Some("auto") => false,
+            Some("link") => true,
+            Some(other) => return Err(Error::invalid(format!("{}={other}: expected auto or link", key("noreplace")))),
+        };
+        Ok(PosixBackend {
+            inner: Arc::new(Inner {
+                scheme: scheme.to_string(),
+                confined: root != Path::new("/"),
+                root,
+                fsync,
+                counters: Counters::default(),
+                noreplace: NoReplace::new(force_link),
+                sweeper: temp::Sweeper::new(Duration::from_millis(max_age)),
+                names: meta::Names::default(),
+            }),
+        })
+    }
+
+    fn local(&self, p: &FsPath) -> PathBuf {
+        if p.is_root() { self.inner.root.clone() } else { self.inner.root.join(p.key()) }
+    }
+
+    /// The local path of `p`, refused if it resolves outside the root. `follow_last`: the operation
+    /// follows a symlink in the last component (open, stat, list), so the whole path is checked;
+    /// otherwise (create, rename, unlink, mkdir) only its parent is.
+    fn resolve(&self, p: &FsPath, follow_last: bool) -> Result<PathBuf> {
+        let local = self.local(p);
+        if !self.inner.confined {
+            return Ok(local);
+        }
+        let checked = if follow_last || p.is_root() { local.clone() } else { local.parent().unwrap_or(&local).to_path_buf() };
+        self.inner.counters.add(Op::Realpath);
+        match std::fs::canonicalize(&checked) {
+            Ok(real) if !real.starts_with(&self.inner.root) => Err(Error::at(ErrorKind::PermissionDenied, self.display(p),
+                format!("resolves to {} (through a symlink), outside the configured root {}; \
+                         commitfs never leaves fs.{}.root", real.display(), self.inner.root.display(), self.inner.scheme))),
+            // Missing paths are the operation's own NotFound to report.
+            _ => Ok(local),
+        }
+    }
+
+    fn err(&self, e: io::Error, what: &str, p: &FsPath, local: &Path) -> Error {
+        errors::map(e, what, &self.display(p), local)
+    }
+
+    fn count(&self, op: Op) {
+        self.inner.counters.add(op);
+    }
+
+    fn sync_dir_of(&self, local: &Path, p: &FsPath) -> Result<()> {
+        if self.inner.fsync {
+            let parent = local.parent().unwrap_or(Path::new("/"));
+            fsync_dir(&self.inner.counters, parent).map_err(|e| self.err(e, "fsync the parent directory", p, parent))?;
+        }
+        Ok(())
+    }
+
+    fn sync_dirs_of(&self, a: &Path, b: &Path, p: &FsPath) -> Result<()> {
+        self.sync_dir_of(a, p)?;
+        if a.parent() != b.parent() {
+            self.sync_dir_of(b, p)?;
+        }
+        Ok(())
+    }
+
+    /// NotFound for a rename whose destination parent may be the missing piece.
+    fn rename_not_found(&self, src: &FsPath, dst: &FsPath, dst_local: &Path) -> Error {
+        let parent = dst_local.parent().unwrap_or(Path::new("/"));
+        self.count(Op::Stat);
+        if std::fs::metadata(parent).is_err() {
+            let shown = dst.parent().map(|d| self.display(&d)).unwrap_or_default();
+            return Error::at(ErrorKind::NotFound, self.display(dst),
+                format!("cannot rename {} here: the destination's parent directory {shown} does not exist", self.display(src)));
+        }
+        Error::not_found(self.display(src))
+    }
+
+    fn list_dir(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        let local = self.resolve(dir, true)?;
+        self.count(Op::Readdir);
+        let entries = match std::fs::read_dir(&local) {
+            Ok(rd) => rd,
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::ENOTDIR)) => return Ok(None),
+            Err(e) => return Err(self.err(e, "list the directory", dir, &local)),
+        };
+        let (mut visible, mut temps) = (Vec::new(), Vec::new());
+        for entry in entries {
+            let entry = entry.map_err(|e| self.err(e, "list the directory", dir, &local))?;
+            // Names that are not UTF-8 cannot be Hadoop paths: they are not listed.
+            let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+            if temp::is_temp(&name) {
+                temps.push(name);
+            } else if start_after.is_none_or(|a| name.as_str() > a) {
+                visible.push((name, entry));
+            }
+        }
+        self.inner.sweeper.maybe_sweep(&self.inner.counters, &local, &temps);
+        visible.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let more = visible.len() > max;
+        visible.truncate(max);
+        let next = if more { visible.last().map(|(n, _)| n.clone()) } else { None };
+        let mut page = Vec::with_capacity(visible.len());
+        for (name, entry) in visible {
+            let Ok(path) = dir.child(&name) else { continue };
+            self.count(Op::Stat);
+            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+            let meta = if is_link { std::fs::metadata(entry.path()) } else { entry.metadata() };
+            // Entries removed since readdir (and dangling symlinks) are skipped.
+            if let Ok(m) = meta {
+                page.push(self.inner.names.status(path, &m));
+            }
+        }
+        Ok(Some(ListPage { entries: page, next }))
     }
 }
 
 impl Backend for PosixBackend {
-    fn display(&self, p: &FsPath) -> String { p.to_string() }
-    fn capabilities(&self) -> Capabilities { Capabilities { atomic_dir_rename: true, implicit_directories: false, durable_close: true } }
-    fn file_status(&self, _p: &FsPath) -> Result<Option<FileStatus>> { Err(Error::unsupported("todo")) }
-    fn dir_status(&self, _p: &FsPath) -> Result<Option<FileStatus>> { Err(Error::unsupported("todo")) }
-    fn list_page(&self, _d: &FsPath, _a: Option<&str>, _m: usize) -> Result<Option<ListPage>> { Err(Error::unsupported("todo")) }
-    fn open(&self, _p: &FsPath) -> Result<Box<dyn Reader>> { Err(Error::unsupported("todo")) }
-    fn create(&self, _p: &FsPath, _o: &CreateOptions) -> Result<Box<dyn Writer>> { Err(Error::unsupported("todo")) }
-    fn mkdir(&self, _p: &FsPath) -> Result<()> { Err(Error::unsupported("todo")) }
-    fn rename_file(&self, _s: &FsPath, _d: &FsPath) -> Result<()> { Err(Error::unsupported("todo")) }
-    fn rename_dir(&self, _s: &FsPath, _d: &FsPath) -> Result<()> { Err(Error::unsupported("todo")) }
-    fn delete_file(&self, _p: &FsPath) -> Result<bool> { Err(Error::unsupported("todo")) }
-    fn delete_dir(&self, _p: &FsPath) -> Result<bool> { Err(Error::unsupported("todo")) }
+    fn display(&self, p: &FsPath) -> String {
+        format!("{}://{}", self.inner.scheme, p)
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { atomic_dir_rename: true, implicit_directories: false, durable_close: self.inner.fsync }
+    }
+
+    fn status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        let local = self.resolve(p, true)?;
+        self.count(Op::Stat);
+        match std::fs::metadata(&local) {
+            Ok(m) => Ok(Some(self.inner.names.status(p.clone(), &m))),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::ENOTDIR)) => Ok(None),
+            Err(e) => Err(self.err(e, "get the status", p, &local)),
+        }
+    }
+
+    fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        Ok(self.status(p)?.filter(|s| !s.is_dir))
+    }
+
+    fn dir_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        Ok(self.status(p)?.filter(|s| s.is_dir))
+    }
+
+    fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        self.list_dir(dir, start_after, max.max(1))
+    }
+
+    fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
+        let local = self.resolve(p, true)?;
+        self.count(Op::Open);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_CLOEXEC)
+            .open(&local)
+            .map_err(|e| self.err(e, "open the file", p, &local))?;
+        self.count(Op::Stat);
+        let m = file.metadata().map_err(|e| self.err(e, "open the file", p, &local))?;
+        if m.is_dir() {
+            return Err(Error::at(ErrorKind::IsDirectory, self.display(p), "cannot open a directory for reading"));
+        }
+        Ok(Box::new(reader::PosixReader { file, len: m.len(), local, shown: self.display(p), inner: self.inner.clone() }))
+    }
+
+    fn create(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>> {
+        let local = self.resolve(p, false)?;
+        Ok(Box::new(writer::TempWriter::create(self.inner.clone(), local, self.display(p), opts.overwrite)?))
+    }
+
+    fn mkdir(&self, p: &FsPath) -> Result<()> {
+        let local = self.resolve(p, false)?;
+        self.count(Op::Mkdir);
+        match std::fs::create_dir(&local) {
+            Ok(()) => self.sync_dir_of(&local, p),
+            Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {
+                self.count(Op::Stat);
+                match std::fs::metadata(&local) {
+                    Ok(m) if m.is_dir() => Ok(()),
+                    _ => Err(Error::at(ErrorKind::AlreadyExists, self.display(p), "cannot create a directory: a file exists at this path")),
+                }
+            }
+            Err(e) => Err(self.err(e, "create the directory", p, &local)),
+        }
+    }
+
+    fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        let (from, to) = (self.resolve(src, false)?, self.resolve(dst, false)?);
+        self.count(Op::Stat);
+        match std::fs::symlink_metadata(&from) {
+            Ok(m) if m.is_dir() => return Err(Error::at(ErrorKind::IsDirectory, self.display(src), "is a directory, not a file")),
+            Ok(_) => {}
+            Err(e) => return Err(self.err(e, "rename", src, &from)),
+        }
+        match self.inner.noreplace.rename(&self.inner.counters, &from, &to, true) {
+            Ok(Published::Done) => self.sync_dirs_of(&from, &to, dst),
+            Ok(Published::Exists) => Err(Error::already_exists(self.display(dst))),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Err(self.rename_not_found(src, dst, &to)),
+            Err(e) => Err(self.err(e, &format!("rename {} here", self.display(src)), dst, &to)),
+        }
+    }
+
+    fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        let (from, to) = (self.resolve(src, false)?, self.resolve(dst, false)?);
+        let c = &self.inner.counters;
+        let outcome = match self.inner.noreplace.rename(c, &from, &to, false) {
+            Err(e) if e.raw_os_error() == Some(libc::EOPNOTSUPP) => {
+                // No RENAME_NOREPLACE here: check, then rename(2). Not race-free: a directory created
+                // at `dst` between the two steps may be replaced if it is empty.
+                c.add(Op::Stat);
+                if std::fs::symlink_metadata(&to).is_ok() {
+                    Ok(Published::Exists)
+                } else {
+                    c.add(Op::Rename);
+                    std::fs::rename(&from, &to).map(|_| Published::Done)
+                }
+            }
+            other => other,
+        };
+        match outcome {
+            Ok(Published::Done) => self.sync_dirs_of(&from, &to, dst),
+            Ok(Published::Exists) => Err(Error::already_exists(self.display(dst))),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Err(self.rename_not_found(src, dst, &to)),
+            Err(e) => Err(self.err(e, &format!("rename {} here", self.display(src)), dst, &to)),
+        }
+    }
+
+    fn delete_file(&self, p: &FsPath) -> Result<bool> {
+        let local = self.resolve(p, false)?;
+        self.count(Op::Unlink);
+        match std::fs::remove_file(&local) {
+            Ok(()) => self.sync_dir_of(&local, p).map(|_| true),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(false),
+            Err(e) => Err(self.err(e, "delete the file", p, &local)),
+        }
+    }
+
+    /// The directory first moves to a hidden temp name (one rename: it disappears from status and
+    /// listings at once), then its tree is removed. A crash mid-way leaves a hidden temp directory
+    /// that listings sweep once it is older than the temp max-age.
+    fn delete_dir(&self, p: &FsPath) -> Result<bool> {
+        let local = self.resolve(p, false)?;
+        self.count(Op::Stat);
+        match std::fs::symlink_metadata(&local) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(Error::at(ErrorKind::NotDirectory, self.display(p), "cannot delete as a directory: it is a file")),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(false),
+            Err(e) => return Err(self.err(e, "delete the directory", p, &local)),
+        }
+        let name = local.file_name().and_then(|n| n.to_str()).unwrap_or("dir");
+        let hidden = local.with_file_name(temp::name_for(name));
+        self.count(Op::Rename);
+        let doomed = match std::fs::rename(&local, &hidden) {
+            Ok(()) => {
+                self.sync_dir_of(&local, p)?;
+                hidden.clone()
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(false),
+            // A mount point or an unrenamable directory: delete it in place.
+            Err(_) => local.clone(),
+        };
+        if let Err(e) = tree::remove_tree(&self.inner.counters, &doomed) {
+            if doomed == hidden {
+                self.count(Op::Rename);
+                let _ = std::fs::rename(&hidden, &local);
+            }
+            return Err(self.err(e, "delete the directory tree", p, &local));
+        }
+        if doomed == local {
+            self.sync_dir_of(&local, p)?;
+        }
+        Ok(true)
+    }
+
+    fn counters(&self) -> Vec<(String, u64)> {
+        self.inner.counters.snapshot()
+    }
 }
