@@ -21,7 +21,8 @@ final class ClientStats {
     private static final Set<String> S3A_REQUESTS = Set.of(
             "object_list_request", "object_continue_list_request", "object_metadata_request",
             "action_http_get_request", "object_put_request", "object_copy_requests", "object_delete_request",
-            "object_bulk_delete_request", "object_multipart_initiated", "multipart_upload_completed",
+            "object_bulk_delete_request", "object_multipart_initiated", "multipart_upload_part_put",
+            "multipart_upload_completed",
             "object_multipart_aborted");
 
     static Map<String, Long> snapshot(FileSystem fs) {
