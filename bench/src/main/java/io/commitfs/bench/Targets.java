@@ -1,0 +1,98 @@
+package io.commitfs.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+
+/** Builds every target with the configuration a user would write for it, all on the same store. */
+final class Targets {
+
+    static final String COMMITFS_FS = "io.commitfs.hadoop.CommitFileSystem";
+    static final String COMMITFS_AFS = "io.commitfs.hadoop.CommitFs";
+
+    /** Where the S3 targets talk: the counting proxy in front of SeaweedFS. */
+    record S3Endpoint(String endpoint, String bucket, String accessKey, String secretKey, String region) { }
+
+    private Targets() { }
+
+    static List<Target> create(S3Endpoint s3, Path posixBase, String runId) {
+        String missing = commitfsMissing();
+        List<Target> out = new ArrayList<>();
+        if (s3 != null) {
+            String prefix = "/bench-" + runId + "/";
+            out.add(new Target("s3c", Target.Store.S3, true, false,
+                    URI.create("s3c://" + s3.bucket() + prefix + "s3c"), s3Conf(s3), missing));
+            out.add(new Target("s3a", Target.Store.S3, false, true,
+                    URI.create("s3a://" + s3.bucket() + prefix + "s3a"), s3Conf(s3), null));
+        }
+        String base = posixBase.toAbsolutePath().toString();
+        out.add(new Target("filec fsync", Target.Store.POSIX, true, false,
+                URI.create("filec://" + base + "/filec-fsync"), filecConf(true), missing));
+        out.add(new Target("filec no-fsync", Target.Store.POSIX, true, false,
+                URI.create("filec://" + base + "/filec-nofsync"), filecConf(false), missing));
+        out.add(new Target("file (LocalFS)", Target.Store.POSIX, false, true,
+                URI.create("file://" + base + "/localfs"), localConf(false), null));
+        out.add(new Target("raw (RawLocalFS)", Target.Store.POSIX, false, false,
+                URI.create("file://" + base + "/rawlocal"), localConf(true), null));
+        return out;
+    }
+
+    private static String commitfsMissing() {
+        try {
+            Class.forName(COMMITFS_FS);
+            Class.forName(COMMITFS_AFS);
+            return null;
+        } catch (ClassNotFoundException e) {
+            return "commitfs jar not on the class path (build/libs/commitfs-0.1.0.jar)";
+        }
+    }
+
+    private static Configuration base() {
+        Configuration conf = new Configuration();
+        conf.set("fs.s3c.impl", COMMITFS_FS);
+        conf.set("fs.AbstractFileSystem.s3c.impl", COMMITFS_AFS);
+        conf.set("fs.filec.impl", COMMITFS_FS);
+        conf.set("fs.AbstractFileSystem.filec.impl", COMMITFS_AFS);
+        return conf;
+    }
+
+    /** The same keys for both schemes: commitfs reads fs.s3c.* and falls back to fs.s3a.*. */
+    private static Configuration s3Conf(S3Endpoint s3) {
+        Configuration conf = base();
+        for (String scheme : new String[] {"s3a", "s3c"}) {
+            String p = "fs." + scheme + ".";
+            conf.set(p + "endpoint", s3.endpoint());
+            conf.set(p + "endpoint.region", s3.region());
+            conf.setBoolean(p + "path.style.access", true);
+            conf.set(p + "access.key", s3.accessKey());
+            conf.set(p + "secret.key", s3.secretKey());
+        }
+        conf.setBoolean("fs.s3a.connection.ssl.enabled", false);
+        // SeaweedFS returns plain MD5 ETags and no version ids; the ETag check S3A does by default works.
+        conf.setBoolean("fs.s3a.change.detection.version.required", false);
+        conf.set("fs.s3a.retry.limit", "2");
+        conf.set("fs.s3a.attempts.maximum", "2");
+        return conf;
+    }
+
+    private static Configuration filecConf(boolean fsync) {
+        Configuration conf = base();
+        conf.setBoolean("fs.filec.fsync", fsync);
+        return conf;
+    }
+
+    /** file:// pinned to the checksummed LocalFileSystem, or to RawLocalFileSystem (also for FileContext). */
+    private static Configuration localConf(boolean raw) {
+        Configuration conf = base();
+        if (raw) {
+            conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+            conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
+        } else {
+            conf.set("fs.file.impl", "org.apache.hadoop.fs.LocalFileSystem");
+            conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.LocalFs");
+        }
+        return conf;
+    }
+}

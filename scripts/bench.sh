@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmarks commitfs against its peers in one run and prints one table (Markdown copy in
+# build/bench/results.md): s3c:// vs s3a:// on the same local SeaweedFS, filec:// vs file:// (LocalFileSystem
+# and RawLocalFileSystem) on the same disk.
+#   bash scripts/bench.sh             full run, ~10 minutes on 2 cores
+#   bash scripts/bench.sh --quick     ~2 minutes, smaller sizes
+# Other options go to the harness: --scale X (large file and listing sizes), --only WORDS,
+# --targets WORDS (comma-separated substrings), --no-s3, --no-strace, --dir DIR (POSIX test directory).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# COMMITFS_JAR measures another build of the jar (e.g. a branch under development).
+jar="${COMMITFS_JAR:-$here/build/libs/commitfs-0.1.0.jar}"
+if [ -z "${COMMITFS_JAR:-}" ] && [ ! -f "$jar" ] && [ -f "$here/build.gradle" ]; then
+  log "building the commitfs jar (gradle jar)"
+  (cd "$here" && gradle -q --console=plain jar) || log "gradle jar failed: commitfs rows will be skipped"
+fi
+[ -f "$jar" ] || log "no $jar: only the peers are measured"
+
+log "building the harness"
+(cd "$here/bench" && gradle -q --console=plain writeClasspath)
+cp="$(cat "$here/bench/build/classpath.txt")"
+[ -f "$jar" ] && cp="$jar:$cp"
+
+mkdir -p "$here/build/bench"
+exec java -Xmx3g -XX:+UseParallelGC -Dcommitfs.repo="$here" -cp "$cp" io.commitfs.bench.Main \
+  --out "$here/build/bench/results.md" "$@"
