@@ -35,6 +35,8 @@ impl fmt::Display for Verdict {
 pub struct Report {
     rows: Vec<(String, Verdict, String)>,
     spark: Vec<String>,
+    /// The copy-if-not-exists mode the S3 probes found safe, for the Spark lines.
+    pub copy_mode: Option<String>,
 }
 
 impl Report {
@@ -94,4 +96,7 @@ fn spark_lines(loc: &Location, report: &mut Report) {
     report.spark_conf("spark.jars=/path/to/commitfs-0.1.0.jar");
     report.spark_conf(format!("spark.hadoop.fs.{s}.impl=io.commitfs.hadoop.CommitFileSystem"));
     report.spark_conf(format!("spark.hadoop.fs.AbstractFileSystem.{s}.impl=io.commitfs.hadoop.CommitFs"));
+    if let Some(mode) = &report.copy_mode {
+        report.spark_conf(format!("spark.hadoop.fs.{s}.copy-if-not-exists={mode}"));
+    }
 }

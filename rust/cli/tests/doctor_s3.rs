@@ -1,0 +1,83 @@
+//! `commitfs doctor` verdicts on the two real S3 servers: SeaweedFS is trusted in header copy mode; moto
+//! is refused in header mode (its CopyObject ignores If-None-Match) and trusted in multipart mode.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    _launcher: Child,
+    info: serde_json::Value,
+}
+
+fn start(kind: &str) -> Server {
+    let launch = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/servers/launch.py");
+    let mut child = Command::new("python3").arg(launch).arg(kind).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("python3");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let info = serde_json::from_str(&line).unwrap_or_else(|e| panic!("launch.py {kind} said {line:?}: {e}"));
+    Server { _launcher: child, info }
+}
+
+fn doctor(s: &Server, extra: &[&str]) -> (i32, String) {
+    let field = |k: &str| s.info[k].as_str().unwrap().to_string();
+    let mut args = vec![
+        "-D".to_string(), format!("fs.s3c.endpoint={}", field("endpoint")),
+        "-D".into(), "fs.s3c.path.style.access=true".into(),
+        "-D".into(), format!("fs.s3a.access.key={}", field("access_key")),
+        "-D".into(), format!("fs.s3a.secret.key={}", field("secret_key")),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push("doctor".into());
+    args.push(format!("s3c://{}/doctor", field("bucket")));
+    let o = Command::new(env!("CARGO_BIN_EXE_commitfs")).args(&args).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(!text.contains(&field("secret_key")), "doctor printed the secret key:\n{text}");
+    (o.status.code().unwrap_or(-1), text)
+}
+
+fn row<'a>(text: &'a str, name: &str) -> &'a str {
+    text.lines().find(|l| l.trim_start().starts_with(name)).unwrap_or_else(|| panic!("no row '{name}' in:\n{text}"))
+}
+
+#[test]
+fn doctor_trusts_seaweedfs_in_header_mode() {
+    let s = start("seaweed");
+    let (code, t) = doctor(&s, &[]);
+    assert_eq!(code, 0, "{t}");
+    assert!(row(&t, "conditional PUT").contains(" ok "), "{t}");
+    assert!(row(&t, "copy mode header").contains("refuses"), "{t}");
+    assert!(row(&t, "configured copy mode").contains(" ok "), "{t}");
+    assert!(row(&t, "multipart completion race").contains("NOT atomic"), "SeaweedFS's conditional completion races: {t}");
+    assert!(row(&t, "exclusive create race").contains(" ok "), "{t}");
+    assert!(t.contains("safe for commits"), "{t}");
+}
+
+#[test]
+fn doctor_refuses_moto_in_header_mode_and_trusts_it_in_multipart_mode() {
+    let s = start("moto");
+    let (code, t) = doctor(&s, &[]);
+    assert_eq!(code, 3, "{t}");
+    assert!(row(&t, "copy mode header").contains("IGNORED"), "{t}");
+    assert!(row(&t, "configured copy mode").contains("FAIL"), "{t}");
+    assert!(t.contains("Fix: set fs.s3c.copy-if-not-exists=multipart"), "{t}");
+    let (code, t) = doctor(&s, &["-D", "fs.s3c.copy-if-not-exists=multipart"]);
+    assert_eq!(code, 0, "{t}");
+    assert!(row(&t, "multipart completion race").contains("atomic: 1 of"), "{t}");
+    assert!(row(&t, "rename without overwrite").contains(" ok "), "{t}");
+}
+
+#[test]
+fn doctor_explains_wrong_credentials_and_unreachable_endpoints() {
+    let s = start("seaweed");
+    let (code, t) = doctor(&s, &["-D", "fs.s3a.secret.key=wrong-secret-123"]);
+    assert_ne!(code, 0, "{t}");
+    assert!(row(&t, "bucket").contains("FAIL") && t.contains("credentials"), "{t}");
+    assert!(!t.contains("wrong-secret-123"), "the secret must never be printed:\n{t}");
+    let o = Command::new(env!("CARGO_BIN_EXE_commitfs"))
+        .args(["-D", "fs.s3c.endpoint=http://127.0.0.1:9", "-D", "fs.s3c.path.style.access=true", "-D", "fs.s3c.access.key=a",
+               "-D", "fs.s3c.secret.key=b", "-D", "fs.s3c.attempts.maximum=1", "doctor", "s3c://nobucket/"])
+        .output().unwrap();
+    let t = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(3), "{t}");
+    assert!(t.contains("cannot reach"), "{t}");
+}
