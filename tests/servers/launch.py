@@ -144,8 +144,10 @@ def main():
         print(line, flush=True)
 
         def watch_stdin():
+            # os.read, not sys.stdin: a daemon thread blocked in a *buffered* read holds the buffer's lock
+            # and aborts the interpreter at shutdown (SIGABRT) when we exit on SIGTERM.
             try:
-                while sys.stdin.buffer.read(65536):
+                while os.read(0, 65536):
                     pass
             except Exception:
                 pass
