@@ -101,8 +101,11 @@ pub fn describe(fs: &FileSystem, s: &FileStatus) -> String {
 
 fn cat(uri: &str, conf: &Config) -> Result<u8> {
     let (fs, p) = open(uri, conf)?;
-    let reader = fs.open(&p)?;
-    let mut out = std::io::stdout().lock();
+    copy_out(fs.open(&p)?.as_ref(), &mut std::io::stdout().lock(), "stdout")
+}
+
+/// Streams a whole file to `out` in 1 MiB reads.
+fn copy_out(reader: &dyn commitfs_core::Reader, out: &mut dyn Write, shown: &str) -> Result<u8> {
     let mut buf = vec![0u8; 1 << 20];
     let mut off = 0u64;
     loop {
@@ -110,7 +113,7 @@ fn cat(uri: &str, conf: &Config) -> Result<u8> {
         if n == 0 {
             return Ok(0);
         }
-        out.write_all(&buf[..n]).map_err(|e| Error::io("stdout", e.to_string()))?;
+        out.write_all(&buf[..n]).map_err(|e| Error::io(shown, e.to_string()))?;
         off += n as u64;
     }
 }
@@ -138,22 +141,12 @@ fn put(local: &str, uri: &str, overwrite: bool, conf: &Config) -> Result<u8> {
 fn get(uri: &str, local: &str, conf: &Config) -> Result<u8> {
     let (fs, p) = open(uri, conf)?;
     let reader = fs.open(&p)?;
-    let target = std::path::Path::new(local);
     let mut out = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(target)
+        .open(local)
         .map_err(|e| Error::io(local, format!("cannot create (it must not exist yet): {e}")))?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut off = 0u64;
-    loop {
-        let n = reader.read_at(off, &mut buf)?;
-        if n == 0 {
-            return Ok(0);
-        }
-        out.write_all(&buf[..n]).map_err(|e| Error::io(local, e.to_string()))?;
-        off += n as u64;
-    }
+    copy_out(reader.as_ref(), &mut out, local)
 }
 
 /// Deletes `p` if it exists, ignoring errors: probes clean up after themselves on every path.
