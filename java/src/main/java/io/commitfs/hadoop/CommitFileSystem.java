@@ -350,6 +350,15 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     return store.call(NativeFs::counters);
   }
 
+  /**
+   * Nanoseconds the core itself takes for {@code n} status calls on {@code f}, with no JVM or JNI in the
+   * loop: the benchmark compares it with {@code n} {@link #getFileStatus} calls to measure the JNI overhead.
+   */
+  public long coreStatusNanos(Path f, int n) throws IOException {
+    String p = storePath(f);
+    return store.call(h -> NativeFs.coreStatusNanos(h, p, n));
+  }
+
   /** The native store's S3 requests or POSIX syscalls by kind, live (see {@link CommitStatistics}). */
   @Override
   public IOStatistics getIOStatistics() {
