@@ -14,6 +14,9 @@ import org.apache.hadoop.fs.Path;
  */
 final class JniOverhead {
 
+    /** Alternating rounds; the best of each side is kept. */
+    private static final int ROUNDS = 9;
+
     private JniOverhead() { }
 
     record Measurement(double javaMicros, double coreMicros, int calls) {
@@ -22,9 +25,9 @@ final class JniOverhead {
         }
 
         String text() {
-            return String.format(Locale.ROOT, "JNI overhead (getFileStatus on filec://, %d calls, best of 5 rounds): "
+            return String.format(Locale.ROOT, "JNI overhead (getFileStatus on filec://, %d calls, best of %d rounds): "
                     + "%.2f µs/op through CommitFileSystem, %.2f µs/op in the core alone: %.2f µs/op added by "
-                    + "the JVM face (target ≤ 2 µs)", calls, javaMicros, coreMicros, overheadMicros());
+                    + "the JVM face (target ≤ 2 µs)", calls, ROUNDS, javaMicros, coreMicros, overheadMicros());
         }
     }
 
@@ -41,7 +44,7 @@ final class JniOverhead {
         double bestJava = Double.MAX_VALUE;
         double bestCore = Double.MAX_VALUE;
         // alternating rounds, best of each: JIT warm-up and a busy neighbour affect both sides alike
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < ROUNDS; round++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < calls; i++) {
                 fs.getFileStatus(file);
