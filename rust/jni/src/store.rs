@@ -158,6 +158,26 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_counters<'l>(mut env: En
     })
 }
 
+/// `n` status calls on `path` made by the core from Rust, in nanoseconds: the benchmark subtracts this
+/// from the same calls through `CommitFileSystem.getFileStatus` to measure what the JVM face adds.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_coreStatusNanos<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JString<'l>,
+    n: jint,
+) -> jlong {
+    run(&mut env, |env| {
+        let (fs, path) = (store(fs)?, marshal::path(env, &path)?);
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(fs.status(&path)?);
+        }
+        Ok(start.elapsed().as_nanos() as jlong)
+    })
+}
+
 pub(crate) fn open_reader(fs: jlong, env: &Env<'_>, path: &JString<'_>) -> NativeResult<Box<dyn commitfs_core::Reader>> {
     Ok(store(fs)?.open(&marshal::path(env, path)?)?)
 }

@@ -25,6 +25,16 @@ final class ClientStats {
             "multipart_upload_completed",
             "object_multipart_aborted");
 
+    /** commitfs's totals (io.commitfs.hadoop.CommitStatistics): every S3 request, every counted syscall. */
+    static final String COMMITFS_REQUESTS = "commitfs_requests";
+    static final String COMMITFS_SYSCALLS = "commitfs_syscalls";
+
+    /** Syscalls commitfs counted itself between two snapshots, or null for other filesystems. */
+    static Long syscalls(Map<String, Long> before, Map<String, Long> after) {
+        Long now = after.get(COMMITFS_SYSCALLS);
+        return now == null ? null : now - before.getOrDefault(COMMITFS_SYSCALLS, 0L);
+    }
+
     static Map<String, Long> snapshot(FileSystem fs) {
         Map<String, Long> out = new TreeMap<>();
         if (fs instanceof IOStatisticsSource source) {
@@ -49,6 +59,9 @@ final class ClientStats {
      * whose name says it counts requests. Null when the client exposes none.
      */
     static Long requests(Map<String, Long> before, Map<String, Long> after) {
+        if (after.containsKey(COMMITFS_REQUESTS)) {
+            return after.get(COMMITFS_REQUESTS) - before.getOrDefault(COMMITFS_REQUESTS, 0L);
+        }
         long total = 0;
         boolean any = false;
         for (Map.Entry<String, Long> e : after.entrySet()) {

@@ -56,8 +56,9 @@ public final class Main {
                     results.add(r);
                 }
             }
+            String jni = jniOverhead(targets, sizing);
             Report report = new Report(results);
-            String header = header(sizing, strace, (System.nanoTime() - started) / 1e9);
+            String header = header(sizing, strace, (System.nanoTime() - started) / 1e9) + jni;
             System.out.println();
             System.out.print(report.text());
             System.out.println();
@@ -91,6 +92,8 @@ public final class Main {
         w.add(CommitWorkloads.createAtomic(false, sizing));
         w.add(CommitWorkloads.createAtomic(true, sizing));
         w.add(CommitWorkloads.exclusiveCreate(sizing));
+        w.add(MetadataWorkloads.fileRename(sizing));
+        w.add(MetadataWorkloads.fileStatus(sizing));
         w.add(LargeFileWorkloads.sequentialWrite(sizing));
         w.add(LargeFileWorkloads.sequentialRead(sizing));
         w.add(LargeFileWorkloads.positionedReads(sizing));
@@ -101,13 +104,31 @@ public final class Main {
         return w;
     }
 
+    /** The JNI-overhead line (see JniOverhead), on the first runnable commitfs POSIX target. */
+    private static String jniOverhead(List<Target> targets, Sizing sizing) {
+        for (Target t : targets) {
+            if (t.commitfs && t.store == Target.Store.POSIX && t.unavailable == null) {
+                try {
+                    String line = JniOverhead.measure(t, sizing.quick() ? 20_000 : 200_000).text();
+                    System.err.println("bench: " + line);
+                    return "\n" + line + "\n";
+                } catch (IOException | RuntimeException e) {
+                    return "\nJNI overhead: not measured (" + e + ")\n";
+                }
+            }
+        }
+        return "";
+    }
+
     private static String header(Sizing sizing, boolean strace, double seconds) {
         return String.format(Locale.ROOT, """
                 Notes: %s run, %.0f s wall time. "vs peer" = rate / rate of s3a (S3 rows) or file:// LocalFileSystem \
                 (POSIX rows), same server or disk, same run. S3 "per op" = HTTP requests counted by a proxy in front \
-                of SeaweedFS (LIST/HEAD/GET/PUT/COPY/DELETE/POST); "client says" = the filesystem's own counters. \
+                of SeaweedFS (LIST/HEAD/GET/PUT/COPY/DELETE/POST); "client says" = the filesystem's own counters \
+                (S3A's IOStatistics; commitfs's IOStatistics, commitfs_requests, flagged "≠ proxy" if they differ). \
                 POSIX "per op" = %s (strace -f -c attached to this JVM for %d ops after the timed ops; large-file \
-                rows probed on a 64 MiB file and scaled). LocalFileSystem and RawLocalFileSystem never fsync; \
+                rows probed on a 64 MiB file and scaled); "commitfs counts" = commitfs_syscalls from its IOStatistics over \
+                the timed ops (only the calls that do the work: open, write, fsync, rename, stat, ...). LocalFileSystem and RawLocalFileSystem never fsync; \
                 "filec no-fsync" is commitfs with fs.filec.fsync=false, the like-for-like comparison. Sequential \
                 reads on POSIX come from the page cache.
                 """, sizing.quick() ? "--quick" : "full", seconds,

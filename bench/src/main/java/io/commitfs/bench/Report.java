@@ -50,14 +50,28 @@ final class Report {
         String breakdown;
         if (r.target().store == Target.Store.S3) {
             perOp = r.perOp().isEmpty() ? "-" : num(r.totalPerOp()) + " req";
-            breakdown = top(r.perOp(), 7)
-                    + (r.clientRequestsPerOp() == null ? "" : " (client says " + num(r.clientRequestsPerOp()) + ")");
+            breakdown = top(r.perOp(), 7) + clientSays(r, "client says");
         } else {
             perOp = r.perOp().isEmpty() ? "-" : num(r.totalPerOp()) + " sys";
-            breakdown = top(r.perOp(), 6);
+            // commitfs counts the calls that do the work (open/write/fsync/rename/stat...), strace every call
+            breakdown = top(r.perOp(), 6) + clientSays(r, "commitfs counts");
         }
         return new String[] {r.workload(), r.target().name, num(r.rate()) + unit, ratio, ms(r.p50Millis()),
                 ms(r.p99Millis()), perOp, breakdown};
+    }
+
+    /**
+     * The filesystem's own count per op next to the neutral one; on S3 both count HTTP requests and must
+     * agree, so a difference is flagged.
+     */
+    private static String clientSays(Result r, String label) {
+        Double own = r.clientRequestsPerOp();
+        if (own == null) {
+            return "";
+        }
+        boolean disagrees = r.target().store == Target.Store.S3 && !r.perOp().isEmpty()
+                && Math.abs(own - r.totalPerOp()) > 0.005 * Math.max(1, r.totalPerOp());
+        return " (" + label + " " + num(own) + (disagrees ? " ≠ proxy" : "") + ")";
     }
 
     /** The biggest entries, always including the durability calls, e.g. "openat 2, fsync 1". */

@@ -54,6 +54,10 @@ final class Runner {
             debug("after " + ops + " timed ops", target);
             Map<String, Double> perOp = new LinkedHashMap<>();
             Double clientPerOp = null;
+            if (target.store == Target.Store.POSIX && target.commitfs) {
+                Long own = ClientStats.syscalls(clientBefore, ClientStats.snapshot(target.fs()));
+                clientPerOp = own == null ? null : (double) own / ops;
+            }
             if (target.store == Target.Store.S3 && proxy != null) {
                 long[] after = proxy.snapshot();
                 long total = 0;

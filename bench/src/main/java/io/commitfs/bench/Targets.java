@@ -69,6 +69,8 @@ final class Targets {
             conf.set(p + "access.key", s3.accessKey());
             conf.set(p + "secret.key", s3.secretKey());
         }
+        // SeaweedFS honours If-None-Match: * on CopyObject: the no-overwrite rename is one COPY.
+        conf.set("fs.s3c.copy-if-not-exists", "header");
         conf.setBoolean("fs.s3a.connection.ssl.enabled", false);
         // SeaweedFS returns plain MD5 ETags and no version ids; the ETag check S3A does by default works.
         conf.setBoolean("fs.s3a.change.detection.version.required", false);

@@ -19,7 +19,10 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.StorageStatistics;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.util.Progressable;
 
@@ -28,9 +31,11 @@ import org.apache.hadoop.util.Progressable;
  * {@code fs.commitfs.scheme.<scheme>.backend}. The rules (exclusive create, invisible until close, atomic
  * rename without overwrite) live in the Rust core; this class adapts Hadoop's API to them. Instances
  * share one native store per scheme, authority and configuration; {@link #close()} frees only this
- * instance's handle.
+ * instance's handle. {@link #getIOStatistics()} and {@link #getStorageStatistics()} report the native
+ * store's requests or syscalls ({@link CommitStatistics}); {@code FileSystem.Statistics} counts Hadoop-level
+ * operations and bytes as every FileSystem does.
  */
-public class CommitFileSystem extends FileSystem {
+public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   /** Entries fetched per JNI call when listing. */
   static final int LIST_PAGE = 1000;
   private static final int CAP_ATOMIC_DIR_RENAME = 1;
@@ -44,6 +49,7 @@ public class CommitFileSystem extends FileSystem {
   private StatusCodec codec;
   private int readBuffer;
   private int writeBuffer;
+  private CommitStatistics storeStatistics;
 
   /** The scheme this class answers to before {@link #initialize} (Hadoop's service loader asks). */
   protected String defaultScheme() {
@@ -66,6 +72,7 @@ public class CommitFileSystem extends FileSystem {
     long handle = NativeFs.connect(scheme, authority, StoreConfig.relevantPairs(conf, scheme));
     store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
     capabilities = store.call(NativeFs::capabilities);
+    storeStatistics = new CommitStatistics(uri.toString(), this::nativeCounters);
     String user = UserGroupInformation.getCurrentUser().getShortUserName();
     long blockSize = conf.getLongBytes("fs." + scheme + ".block.size", conf.getLongBytes("fs.s3a.block.size", 32L << 20));
     codec = new StatusCodec(scheme, authority, user, blockSize);
@@ -341,6 +348,26 @@ public class CommitFileSystem extends FileSystem {
   /** Backend operation counters (requests or syscalls), {@code name=value} per line. */
   public String nativeCounters() throws IOException {
     return store.call(NativeFs::counters);
+  }
+
+  /**
+   * Nanoseconds the core itself takes for {@code n} status calls on {@code f}, with no JVM or JNI in the
+   * loop: the benchmark compares it with {@code n} {@link #getFileStatus} calls to measure the JNI overhead.
+   */
+  public long coreStatusNanos(Path f, int n) throws IOException {
+    String p = storePath(f);
+    return store.call(h -> NativeFs.coreStatusNanos(h, p, n));
+  }
+
+  /** The native store's S3 requests or POSIX syscalls by kind, live (see {@link CommitStatistics}). */
+  @Override
+  public IOStatistics getIOStatistics() {
+    return storeStatistics;
+  }
+
+  @Override
+  public StorageStatistics getStorageStatistics() {
+    return storeStatistics != null ? storeStatistics : super.getStorageStatistics();
   }
 
   @Override

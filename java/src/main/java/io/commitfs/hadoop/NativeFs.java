@@ -23,6 +23,9 @@ final class NativeFs {
 
   static native String counters(long fs);
 
+  /** Nanoseconds taken by {@code n} status calls on {@code path} made by the core itself (no JNI per call). */
+  static native long coreStatusNanos(long fs, String path, int n) throws IOException;
+
   /** Encoded status (see StatusCodec); FileNotFoundException if nothing is there. */
   static native byte[] status(long fs, String path) throws IOException;
 
