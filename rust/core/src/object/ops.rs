@@ -130,10 +130,9 @@ impl Shared {
             Err(e) if e.kind == ErrorKind::NotFound => return Err(Error::not_found(self.show(src))),
             other => other?,
         }
-        match self.store.delete(&location(src)).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(map_err(e, self.show(src), "delete the renamed source")),
-        }
+        // Our raw DeleteObjects, not object_store's: it retries timeouts (the copy is in place, so deleting
+        // the source is idempotent), where a POST timing out would report a completed rename as failed.
+        self.keys.delete_keys(&[src.key().to_string()]).await
     }
 
     /// Copies every key (files with copy-if-not-exists, markers rewritten) with bounded concurrency,
