@@ -1,6 +1,6 @@
 //! The file commands. Each returns the process exit code on success; errors carry their own message.
 
-use crate::{bench, doctor, open, usage};
+use crate::{bench, doctor, open, recover, usage};
 use commitfs_core::{Config, Error, FileStatus, FileSystem, FsPath, Result};
 use std::io::{Read, Write};
 
@@ -59,6 +59,7 @@ pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
         }
         "doctor" => doctor::run(one("URI")?, conf),
         "bench" => bench::run(&words, &flags, args, conf),
+        "recover" => recover::run(one("URI")?, conf),
         other => Err(usage(format!("unknown command '{other}'"))),
     }
 }

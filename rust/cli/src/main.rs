@@ -5,6 +5,7 @@ mod bench;
 mod commands;
 mod conf;
 mod doctor;
+mod recover;
 
 use commitfs_core::{Config, Error, ErrorKind, FileSystem, FsPath, Location};
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ commands:
   mv SRC DST             rename without overwriting (atomic for files)
   doctor URI             probe whether a store/directory can be trusted with commits
   bench URI [-n N] [-s SIZE]   checkpoint-commit loop: p50/p99 latency and ops/s
+  recover URI            complete directory renames a crash interrupted; sweep stale staging objects
 
 URIs: s3c://bucket/key, filec:///abs/path (and any scheme mapped by fs.commitfs.scheme.<s>.backend).
 Exit status: 0 ok, 1 the operation failed, 2 usage error, 3 doctor found the store unfit for commits.";

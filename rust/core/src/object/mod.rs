@@ -9,10 +9,12 @@
 //! the parent survives; renames do not (see `ops.rs`).
 
 mod counting;
+mod journal;
 mod keys;
 mod ops;
 mod publish;
 mod reader;
+mod retries;
 mod s3;
 mod writer;
 
@@ -27,6 +29,7 @@ use object_store::ObjectStore;
 use std::sync::Arc;
 
 pub use counting::Counters;
+pub use journal::RolledForward;
 pub use publish::TOKEN_ATTRIBUTE;
 pub use s3::CopyMode;
 
@@ -57,6 +60,8 @@ pub(crate) struct Shared {
     verify_listed_dirs: Option<bool>,
     /// When staging was last swept (ms since the epoch); at most one sweep per `SWEEP_INTERVAL_MS`.
     last_sweep_ms: std::sync::atomic::AtomicI64,
+    /// Roll-forward of directory renames interrupted by a crash (see `journal.rs`).
+    journal: journal::JournalSettings,
 }
 
 /// Cheap to clone: clones share the store, its HTTP client and its counters.
@@ -98,6 +103,7 @@ impl ObjectBackend {
             None | Some("auto") => None,
             v => Some(Config::parse_bool(&verify_key, v, false)?),
         };
+        let journal = journal::JournalSettings::from_config(scheme, authority, conf)?;
         let copy_concurrency = opt("copy.concurrency").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_COPY_CONCURRENCY).max(1);
         Ok(ObjectBackend(Arc::new(Shared {
             scheme: scheme.to_string(),
@@ -113,6 +119,7 @@ impl ObjectBackend {
             create_performance,
             verify_listed_dirs,
             last_sweep_ms: std::sync::atomic::AtomicI64::new(0),
+            journal,
         })))
     }
 
@@ -126,6 +133,18 @@ impl ObjectBackend {
     /// after a staged publish; tools can call it directly.
     pub fn sweep_staging(&self, max_age: std::time::Duration) -> Result<usize> {
         block_on(self.0.sweep_staging(max_age.as_millis() as i64))
+    }
+
+    /// Completes directory renames interrupted by a crash whose intent is older than the grace period
+    /// (`fs.<scheme>.rename.recovery.grace`); returns what it rolled forward. Safe to run anywhere, any
+    /// time, concurrently: every step is idempotent.
+    pub fn recover(&self) -> Result<Vec<RolledForward>> {
+        block_on(self.0.recover(self.0.journal_grace_ms()))
+    }
+
+    /// Like `recover`, for intents older than `min_age` (zero: all, including renames still running).
+    pub fn recover_older_than(&self, min_age: std::time::Duration) -> Result<Vec<RolledForward>> {
+        block_on(self.0.recover(min_age.as_millis() as i64))
     }
 
     /// A writer that uses `token` as its write token: lets tests replay a commit whose first attempt
@@ -208,7 +227,10 @@ impl Backend for ObjectBackend {
         })
     }
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
-        block_on(self.0.list_page(dir, start_after, max))
+        block_on(async {
+            self.0.maybe_roll_forward().await; // a listing must not see a crashed rename half done
+            self.0.list_page(dir, start_after, max).await
+        })
     }
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
         block_on(reader::ObjectReader::open(self.0.clone(), p)).map(|r| Box::new(r) as Box<dyn Reader>)

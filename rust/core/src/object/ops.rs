@@ -130,15 +130,14 @@ impl Shared {
             Err(e) if e.kind == ErrorKind::NotFound => return Err(Error::not_found(self.show(src))),
             other => other?,
         }
-        match self.store.delete(&location(src)).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(map_err(e, self.show(src), "delete the renamed source")),
-        }
+        // Our raw DeleteObjects, not object_store's: it retries timeouts (the copy is in place, so deleting
+        // the source is idempotent), where a POST timing out would report a completed rename as failed.
+        self.keys.delete_keys(&[src.key().to_string()]).await
     }
 
     /// Copies every key (files with copy-if-not-exists, markers rewritten) with bounded concurrency,
-    /// then deletes the source keys in batches. Not atomic: a failure part way leaves the source intact
-    /// and some copies at the destination.
+    /// then deletes the source keys in batches. Not atomic, but journaled: a crash or failure part way is
+    /// rolled forward later (`journal.rs`).
     pub async fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         let src_prefix = src.dir_prefix();
         let dst_prefix = dst.dir_prefix();
@@ -146,6 +145,7 @@ impl Shared {
         if keys.is_empty() {
             return Err(Error::not_found(self.show(src)));
         }
+        let intent = self.begin_rename(&src_prefix, &dst_prefix).await?;
         futures::stream::iter(keys.iter().map(|o| {
             let target = format!("{dst_prefix}{}", &o.key[src_prefix.len()..]);
             async move {
@@ -163,10 +163,11 @@ impl Shared {
         .await
         .map_err(|e| {
             Error::at(e.kind, self.show(src), format!(
-                "directory rename to {} stopped part way ({}); the source is intact, the destination may hold \
-                 some copies: delete them and retry", self.show(dst), e))
+                "directory rename to {} stopped part way ({}); {}", self.show(dst), e, self.resume_hint()))
         })?;
-        self.delete_keys(keys.into_iter().map(|o| o.key).collect()).await
+        self.delete_keys(keys.into_iter().map(|o| o.key).collect()).await?;
+        self.end_rename(intent).await;
+        Ok(())
     }
 
     pub async fn delete_file(&self, p: &FsPath) -> Result<bool> {
@@ -205,7 +206,7 @@ impl Shared {
 
     /// Files first, then markers deepest first: a store that models markers as real directories
     /// (SeaweedFS) only ever sees empty ones deleted.
-    async fn delete_keys(&self, keys: Vec<String>) -> Result<()> {
+    pub(super) async fn delete_keys(&self, keys: Vec<String>) -> Result<()> {
         let (mut markers, files): (Vec<String>, Vec<String>) = keys.into_iter().partition(|k| k.ends_with('/'));
         markers.sort_by_key(|m| std::cmp::Reverse(m.matches('/').count()));
         for batch in files.chunks(DELETE_BATCH).chain(markers.chunks(DELETE_BATCH)) {

@@ -51,6 +51,15 @@ pub async fn resolve_conflict(store: &dyn ObjectStore, location: &Path, token: O
     Err(Error::already_exists(shown))
 }
 
+/// After an error that may hide a success (timeout, connection lost after the request was sent, retries
+/// exhausted on a write that landed): Ok if the object at `location` carries `token`, else `err`.
+pub async fn resolve_ambiguous(store: &dyn ObjectStore, location: &Path, token: Option<&str>, err: Error) -> Result<()> {
+    match token {
+        Some(t) if token_of(store, location).await.ok().flatten().as_deref() == Some(t) => Ok(()),
+        _ => Err(err),
+    }
+}
+
 impl Shared {
     /// Copies `src` to `dst` unless `dst` exists (AlreadyExists). `token`: the source's write token, if
     /// known, to recognise our own copy behind a 412.
@@ -74,7 +83,15 @@ impl Shared {
                 };
                 resolve_conflict(self.store.as_ref(), dst, token.as_deref(), &shown).await
             }
-            Err(e) => Err(map_err(e, &shown, "copy to")),
+            Err(object_store::Error::NotFound { .. }) => Err(Error::not_found(self.show_key(src.as_ref()))),
+            Err(e) => {
+                let err = map_err(e, &shown, "copy to");
+                let token = match token {
+                    Some(t) => Some(t.to_string()),
+                    None => token_of(self.store.as_ref(), src).await.ok().flatten(),
+                };
+                resolve_ambiguous(self.store.as_ref(), dst, token.as_deref(), err).await
+            }
         }
     }
 

@@ -58,8 +58,11 @@ pub fn build(scheme: &str, bucket: &str, conf: &Config, connector: CountingConne
         }
     };
 
+    let retries = super::retries::Retries::from_config(scheme, bucket, conf)?;
     let client_slot = connector.client.clone();
     let mut builder = AmazonS3Builder::from_env()
+        .with_client_options(retries.client_options())
+        .with_retry(retries.retry.clone())
         .with_bucket_name(bucket)
         .with_region(&region)
         .with_http_connector(connector)
@@ -87,7 +90,7 @@ pub fn build(scheme: &str, bucket: &str, conf: &Config, connector: CountingConne
         Error::invalid(format!("cannot configure S3 for bucket '{bucket}': {e}; check fs.{scheme}.endpoint and credentials"))
     })?;
     let client = client_slot.lock().clone().ok_or_else(|| Error::invalid("the S3 HTTP client was not created"))?;
-    let keys = S3Keys { client, base, region, credentials: store.credentials().clone(), bucket: bucket.to_string() };
+    let keys = S3Keys { client, base, region, credentials: store.credentials().clone(), bucket: bucket.to_string(), retries };
     Ok(S3Settings { store, keys, copy_mode })
 }
 
@@ -109,6 +112,7 @@ pub struct S3Keys {
     region: String,
     credentials: AwsCredentialProvider,
     bucket: String,
+    retries: super::retries::Retries,
 }
 
 #[derive(Deserialize)]
@@ -156,10 +160,9 @@ struct S3ErrorBody {
     message: String,
 }
 
-const ATTEMPTS: usize = 3;
-
 impl S3Keys {
-    /// Sends one signed request, retrying transport errors and 5xx (every raw request is idempotent).
+    /// Sends one signed request, retrying transport errors, timeouts and 5xx as configured (every raw
+    /// request is idempotent).
     async fn send(&self, method: &str, key: &str, query: &[(&str, &str)], body: Bytes, md5: bool, what: &str) -> Result<Bytes> {
         let mut url = format!("{}/{}", self.base, utf8_percent_encode(key, PATH_ENCODE));
         for (i, (k, v)) in query.iter().enumerate() {
@@ -168,9 +171,13 @@ impl S3Keys {
         }
         let shown = format!("s3://{}/{}", self.bucket, key);
         let mut last_err = None;
-        for attempt in 0..ATTEMPTS {
+        let started = std::time::Instant::now();
+        for attempt in 0..=self.retries.retry.max_retries {
             if attempt > 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(100 << attempt)).await;
+                if started.elapsed() >= self.retries.retry.retry_timeout {
+                    break;
+                }
+                tokio::time::sleep(self.retries.backoff(attempt)).await;
             }
             let credential = self.credentials.get_credential().await.map_err(|e| {
                 Error::at(ErrorKind::PermissionDenied, &shown, format!("cannot obtain S3 credentials: {e}"))

@@ -4,7 +4,7 @@
 //! to a hidden staging key then copy-if-not-exists to the final key, because S3 has no conditional
 //! multipart upload everywhere. Copies of objects over 5 GiB fail in header mode (CopyObject's limit).
 
-use super::publish::{new_token, resolve_conflict, staging_key, token_attributes};
+use super::publish::{new_token, resolve_ambiguous, resolve_conflict, staging_key, token_attributes};
 use super::{location, map_err, Shared};
 use crate::backend::Writer;
 use crate::error::{Error, ErrorKind, Result};
@@ -63,7 +63,7 @@ impl ObjectWriter {
             Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) if !self.overwrite => {
                 resolve_conflict(self.shared.store.as_ref(), &loc, Some(&self.token), &self.shown()).await
             }
-            Err(e) => Err(map_err(e, self.shown(), "write")),
+            Err(e) => resolve_ambiguous(self.shared.store.as_ref(), &loc, Some(&self.token), map_err(e, self.shown(), "write")).await,
         }
     }
 

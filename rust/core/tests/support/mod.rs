@@ -50,6 +50,14 @@ pub fn server(kind: &'static str) -> Server {
     if let Some(r) = servers.get(kind) {
         return r.server.clone();
     }
+    let (server, child, _pid) = launch(kind);
+    servers.insert(kind, Arc::new(Running { server: server.clone(), _child: child }));
+    server
+}
+
+/// A server of `kind` of the caller's own (tests that stop or kill it), the launcher process (which
+/// stops the server when its stdin closes) and the server's pid (its process group).
+pub fn launch(kind: &'static str) -> (Server, Child, i32) {
     let mut child = Command::new("python3")
         .arg(launcher())
         .arg(kind)
@@ -69,8 +77,8 @@ pub fn server(kind: &'static str) -> Server {
         secret_key: json_field(&line, "secret_key"),
         region: json_field(&line, "region"),
     };
-    servers.insert(kind, Arc::new(Running { server: server.clone(), _child: child }));
-    server
+    let pid = json_field(&line, "pid").parse().expect("launch.py reports the server pid");
+    (server, child, pid)
 }
 
 impl Server {

@@ -1,0 +1,89 @@
+//! Retries and timeouts of S3 requests, from S3A's keys (each `fs.s3c.*` falling back to `fs.s3a.*`).
+//! Bounded on every axis, so a store that stalls or keeps failing surfaces an IOException in bounded
+//! time instead of hanging a task:
+//!
+//! - `retry.limit` (or `attempts.maximum`): retries after the first attempt (default 7, as S3A);
+//! - `retry.interval`: first backoff, doubling up to 15 s (default 100ms; bare numbers are ms);
+//! - `retry.timeout`: no retry starts later than this after the first attempt (default 2m);
+//! - `connection.request.timeout`: one request, response body included (default 60s; bare = s);
+//! - `connection.establish.timeout`: one TCP connect (default 5s; bare numbers are ms).
+
+use crate::config::Config;
+use crate::error::Result;
+use object_store::{BackoffConfig, ClientOptions, RetryConfig};
+use std::time::Duration;
+
+const DEFAULT_RETRY_LIMIT: usize = 7;
+const DEFAULT_RETRY_INTERVAL_MS: u64 = 100;
+const DEFAULT_RETRY_TIMEOUT_MS: u64 = 120_000;
+const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 60_000;
+const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
+const MAX_BACKOFF: Duration = Duration::from_secs(15);
+
+#[derive(Clone, Debug)]
+pub struct Retries {
+    pub retry: RetryConfig,
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+impl Retries {
+    pub fn from_config(scheme: &str, bucket: &str, conf: &Config) -> Result<Self> {
+        let opt = |name: &str| conf.bucket_option(scheme, bucket, name);
+        let key = |name: &str| format!("fs.{scheme}.{name}");
+        let ms = |name: &str, default: u64, bare: u64| Config::parse_duration_ms(&key(name), opt(name), default, bare).map(Duration::from_millis);
+        let limit_key = if opt("retry.limit").is_some() { "retry.limit" } else { "attempts.maximum" };
+        let max_retries = match opt(limit_key) {
+            None => DEFAULT_RETRY_LIMIT,
+            Some(v) => v.parse::<usize>().map_err(|_| crate::Error::invalid(format!("{}={v}: expected a number of retries", key(limit_key))))?,
+        };
+        Ok(Retries {
+            retry: RetryConfig {
+                backoff: BackoffConfig { init_backoff: ms("retry.interval", DEFAULT_RETRY_INTERVAL_MS, 1)?, max_backoff: MAX_BACKOFF, base: 2.0 },
+                max_retries,
+                retry_timeout: ms("retry.timeout", DEFAULT_RETRY_TIMEOUT_MS, 1)?,
+            },
+            request_timeout: ms("connection.request.timeout", DEFAULT_REQUEST_TIMEOUT_MS, 1000)?,
+            connect_timeout: ms("connection.establish.timeout", DEFAULT_CONNECT_TIMEOUT_MS, 1)?,
+        })
+    }
+
+    pub fn client_options(&self) -> ClientOptions {
+        ClientOptions::new().with_timeout(self.request_timeout).with_connect_timeout(self.connect_timeout)
+    }
+
+    /// The pause before retry number `attempt` (1-based) of our own raw requests: the same schedule.
+    pub fn backoff(&self, attempt: usize) -> Duration {
+        let b = &self.retry.backoff;
+        let factor = b.base.powi(attempt.saturating_sub(1).min(30) as i32);
+        b.init_backoff.mul_f64(factor).min(b.max_backoff)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3a_retry_keys_are_honoured_and_bounded() {
+        let d = Retries::from_config("s3c", "b", &Config::new()).unwrap();
+        assert_eq!(d.retry.max_retries, DEFAULT_RETRY_LIMIT);
+        assert_eq!(d.request_timeout, Duration::from_secs(60));
+        let c = Config::from_pairs([
+            ("fs.s3a.attempts.maximum", "2"),
+            ("fs.s3c.connection.request.timeout", "3"),
+            ("fs.s3c.retry.interval", "50ms"),
+        ]);
+        let r = Retries::from_config("s3c", "b", &c).unwrap();
+        assert_eq!(r.retry.max_retries, 2);
+        assert_eq!(r.request_timeout, Duration::from_secs(3));
+        assert_eq!(r.backoff(1), Duration::from_millis(50));
+        assert_eq!(r.backoff(3), Duration::from_millis(200));
+        assert_eq!(r.backoff(40), MAX_BACKOFF);
+        let mut c2 = c.clone();
+        c2.set("fs.s3c.retry.limit", "0");
+        assert_eq!(Retries::from_config("s3c", "b", &c2).unwrap().retry.max_retries, 0);
+        c2.set("fs.s3c.retry.limit", "many");
+        assert!(Retries::from_config("s3c", "b", &c2).is_err());
+    }
+}
