@@ -215,7 +215,8 @@ impl FileSystem {
     /// - `dst` an existing directory → the source moves below it, keeping its name;
     /// - `dst` (or that target) an existing file → AlreadyExists;
     /// - a directory into its own subtree → InvalidArgument; the root cannot be renamed;
-    /// - missing source → NotFound; missing destination parent → NotFound (where directories are real).
+    /// - missing source → NotFound; missing destination parent → NotFound (where directories are real);
+    /// - a file as an ancestor of the destination → ParentNotDirectory.
     pub fn rename(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         if src.is_root() {
             return Err(Error::at(ErrorKind::InvalidArgument, self.display(src), "the root directory cannot be renamed"));
