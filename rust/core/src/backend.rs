@@ -95,6 +95,15 @@ pub trait Writer: Send {
     fn bytes_written(&self) -> u64;
 }
 
+/// One status question for `Backend::probe`.
+#[derive(Clone, Copy, Debug)]
+pub enum Probe<'a> {
+    /// As `file_status`.
+    File(&'a FsPath),
+    /// As `dir_status`.
+    Dir(&'a FsPath),
+}
+
 pub trait Backend: Send + Sync + 'static {
     /// The user-facing form of a path for messages: `s3c://bucket/key`, `filec:///dir/file`.
     fn display(&self, p: &FsPath) -> String;
@@ -110,6 +119,16 @@ pub trait Backend: Send + Sync + 'static {
             Some(s) => Ok(Some(s)),
             None => self.dir_status(p),
         }
+    }
+
+    /// Answers several questions, in order. Object stores ask them all at once (one round trip).
+    fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
+        probes.iter().map(|q| match *q { Probe::File(p) => self.file_status(p), Probe::Dir(p) => self.dir_status(p) }).collect()
+    }
+    /// S3A's `create.performance`: `create` skips its open-time probes, except the HEAD that makes an
+    /// exclusive create fail fast (the commit stays exclusive either way).
+    fn relaxed_create_checks(&self) -> bool {
+        false
     }
 
     /// One page of the children of directory `dir`, sorted by name, excluding commitfs' own temporary

@@ -1,7 +1,7 @@
 //! Hadoop's filesystem semantics (filesystem.md), implemented once over any `Backend`. Each rule below is
 //! a check made with the cheapest primitive that answers it, so the S3 request counts stay minimal.
 
-use crate::backend::{Backend, Capabilities, CreateOptions, FileStatus, ListPage, Reader, Writer};
+use crate::backend::{Backend, Capabilities, CreateOptions, FileStatus, ListPage, Probe, Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
 use std::sync::Arc;
@@ -82,12 +82,12 @@ impl FileSystem {
         if p.is_root() {
             return Ok(());
         }
+        if self.capabilities().implicit_directories {
+            return self.mkdirs_implicit(p);
+        }
         match self.backend.status(p)? {
             Some(s) if s.is_dir => return Ok(()),
-            Some(_) => {
-                return Err(Error::at(ErrorKind::AlreadyExists, self.display(p),
-                    "cannot create a directory: a file exists at this path"))
-            }
+            Some(_) => return Err(self.file_in_the_way(p)),
             None => {}
         }
         let mut missing = vec![p.clone()];
@@ -98,13 +98,48 @@ impl FileSystem {
                 None => missing.push(a),
             }
         }
-        if self.capabilities().implicit_directories {
-            return self.backend.mkdir(p);
-        }
         for d in missing.iter().rev() {
             self.backend.mkdir(d)?;
         }
         Ok(())
+    }
+
+    /// Where directories are implicit only the leaf's marker is written, once no ancestor is a file. The
+    /// walk lists each ancestor (a hit ends it: a directory's ancestors are directories) and, in the same
+    /// round trip, HEADs the level below it, which the previous list found empty and so may be a file.
+    /// One new level: HEAD + LIST of `p`, LIST of the parent, PUT.
+    fn mkdirs_implicit(&self, p: &FsPath) -> Result<()> {
+        let found = self.backend.probe(&[Probe::File(p), Probe::Dir(p)])?;
+        if found[0].is_some() {
+            return Err(self.file_in_the_way(p));
+        }
+        if found[1].is_some() {
+            return Ok(());
+        }
+        // The last level listed empty: not a directory, perhaps a file.
+        let mut below: Option<FsPath> = None;
+        for a in p.ancestors() {
+            let mut probes = Vec::with_capacity(2);
+            if !a.is_root() {
+                probes.push(Probe::Dir(&a));
+            }
+            if let Some(b) = &below {
+                probes.push(Probe::File(b));
+            }
+            let found = self.backend.probe(&probes)?;
+            if let Some(b) = below.as_ref().filter(|_| found.last().is_some_and(Option::is_some)) {
+                return Err(self.parent_is_file(p, b));
+            }
+            if a.is_root() || found[0].is_some() {
+                break;
+            }
+            below = Some(a);
+        }
+        self.backend.mkdir(p)
+    }
+
+    fn file_in_the_way(&self, p: &FsPath) -> Error {
+        Error::at(ErrorKind::AlreadyExists, self.display(p), "cannot create a directory: a file exists at this path")
     }
 
     fn parent_is_file(&self, p: &FsPath, ancestor: &FsPath) -> Error {
@@ -113,34 +148,63 @@ impl FileSystem {
     }
 
     /// Opens a writer. Open-time checks (Hadoop's contract): a directory at `p` always fails; an existing
-    /// file fails unless `overwrite`. The backend enforces `overwrite=false` again, atomically, at commit.
+    /// file fails unless `overwrite`; a file as parent fails. The backend enforces `overwrite=false` again,
+    /// atomically, at commit.
     pub fn create(&self, p: &FsPath, overwrite: bool) -> Result<Box<dyn Writer>> {
         if p.is_root() {
             return Err(Error::at(ErrorKind::IsDirectory, self.display(p), "cannot create a file at the root"));
         }
-        match self.backend.status(p)? {
-            Some(s) if s.is_dir => {
-                return Err(Error::at(ErrorKind::AlreadyExists, self.display(p),
-                    "cannot create a file: a directory exists at this path"))
+        if self.capabilities().implicit_directories {
+            self.create_checks_implicit(p, overwrite)?;
+        } else {
+            if let Some(s) = self.backend.status(p)? {
+                self.refuse_create_over(p, s.is_dir, overwrite)?;
             }
-            Some(_) if !overwrite => {
-                return Err(Error::at(ErrorKind::AlreadyExists, self.display(p),
-                    "file already exists and overwrite is false"))
-            }
-            _ => {}
-        }
-        if !self.capabilities().implicit_directories {
-            if let Some(parent) = p.parent() {
-                if !parent.is_root() {
-                    match self.backend.status(&parent)? {
-                        Some(s) if s.is_dir => {}
-                        Some(_) => return Err(self.parent_is_file(p, &parent)),
-                        None => self.mkdirs(&parent)?,
-                    }
+            if let Some(parent) = p.parent().filter(|q| !q.is_root()) {
+                match self.backend.status(&parent)? {
+                    Some(s) if s.is_dir => {}
+                    Some(_) => return Err(self.parent_is_file(p, &parent)),
+                    None => self.mkdirs(&parent)?,
                 }
             }
         }
         self.backend.create(p, &CreateOptions { overwrite })
+    }
+
+    /// In one round trip: HEAD of `p` (only when `overwrite=false`: a file there may be replaced), LIST of
+    /// `p/` and HEAD of the parent. With the backend's relaxed checks (S3A's `create.performance`) only
+    /// the HEAD of `p`, to fail fast.
+    fn create_checks_implicit(&self, p: &FsPath, overwrite: bool) -> Result<()> {
+        let relaxed = self.backend.relaxed_create_checks();
+        let parent = p.parent().filter(|q| !q.is_root());
+        let mut probes = Vec::with_capacity(3);
+        if !overwrite {
+            probes.push(Probe::File(p));
+        }
+        if !relaxed {
+            probes.push(Probe::Dir(p));
+            probes.extend(parent.as_ref().map(Probe::File));
+        }
+        let found = self.backend.probe(&probes)?;
+        for (q, s) in probes.iter().zip(found) {
+            match (*q, s) {
+                (_, None) => {}
+                (Probe::File(x), Some(_)) if x == p => self.refuse_create_over(p, false, overwrite)?,
+                (Probe::File(x), Some(_)) => return Err(self.parent_is_file(p, x)),
+                (Probe::Dir(_), Some(_)) => self.refuse_create_over(p, true, overwrite)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn refuse_create_over(&self, p: &FsPath, is_dir: bool, overwrite: bool) -> Result<()> {
+        if is_dir {
+            return Err(Error::at(ErrorKind::AlreadyExists, self.display(p), "cannot create a file: a directory exists at this path"));
+        }
+        if !overwrite {
+            return Err(Error::at(ErrorKind::AlreadyExists, self.display(p), "file already exists and overwrite is false"));
+        }
+        Ok(())
     }
 
     pub fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
@@ -151,7 +215,8 @@ impl FileSystem {
     /// - `dst` an existing directory → the source moves below it, keeping its name;
     /// - `dst` (or that target) an existing file → AlreadyExists;
     /// - a directory into its own subtree → InvalidArgument; the root cannot be renamed;
-    /// - missing source → NotFound; missing destination parent → NotFound (where directories are real).
+    /// - missing source → NotFound; missing destination parent → NotFound (where directories are real);
+    /// - a file as an ancestor of the destination → ParentNotDirectory.
     pub fn rename(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         if src.is_root() {
             return Err(Error::at(ErrorKind::InvalidArgument, self.display(src), "the root directory cannot be renamed"));
@@ -163,7 +228,7 @@ impl FileSystem {
             return Err(Error::at(ErrorKind::InvalidArgument, self.display(dst),
                 format!("cannot rename {} into its own subtree", self.display(src))));
         }
-        let dst_is_dir = dst.is_root() || self.backend.dir_status(dst)?.is_some();
+        let dst_is_dir = self.probe_destination(src, dst)?;
         let target = if dst_is_dir { dst.child(src.name())? } else { dst.clone() };
         if &target == src {
             return Ok(());
@@ -185,10 +250,30 @@ impl FileSystem {
             self.status(src)?;
             return Err(Error::already_exists(self.display(dst)));
         }
-        if dst.is_root() || self.backend.dir_status(dst)?.is_some() {
+        if self.probe_destination(src, dst)? {
             return Err(Error::at(ErrorKind::AlreadyExists, self.display(dst), "a directory exists at the destination"));
         }
         self.rename_to(src, dst, true)
+    }
+
+    /// Whether `dst` is a directory. Where directories are implicit, the same round trip HEADs the
+    /// ancestors of `dst` that are not ancestors of `src` (those are directories: `src` is in them), so
+    /// nothing lands below a file; a rename within one directory asks nothing more.
+    fn probe_destination(&self, src: &FsPath, dst: &FsPath) -> Result<bool> {
+        if dst.is_root() {
+            return Ok(true);
+        }
+        if !self.capabilities().implicit_directories {
+            return Ok(self.backend.dir_status(dst)?.is_some());
+        }
+        let ancestors: Vec<FsPath> = dst.ancestors().filter(|a| !a.is_root() && !src.is_under_or_same(a)).collect();
+        let mut probes = vec![Probe::Dir(dst)];
+        probes.extend(ancestors.iter().map(Probe::File));
+        let found = self.backend.probe(&probes)?;
+        if let Some(i) = found[1..].iter().position(Option::is_some) {
+            return Err(self.parent_is_file(dst, &ancestors[i]));
+        }
+        Ok(found[0].is_some())
     }
 
     fn rename_to(&self, src: &FsPath, target: &FsPath, check_parent: bool) -> Result<()> {

@@ -5,6 +5,7 @@ mod support;
 
 use commitfs_core::{ErrorKind, FsPath};
 use guarantees as g;
+use support::s3_cases as cases;
 use support::*;
 
 fn base(rel: &str) -> FsPath {
@@ -99,4 +100,31 @@ fn memory_markers_follow_the_s3a_layout() {
     assert_eq!(f.raw(&b), ["dir/", "empty/deeper/"], "the parent survives as a marker, as with S3A");
     assert!(f.fs.status(&g::p(&b, "dir")).unwrap().is_dir);
     assert!(f.fs.list_all(&base("/")).unwrap().iter().all(|e| !e.path.name().starts_with("_commitfs")));
+}
+
+#[test]
+fn memory_recursive_delete_leaves_nothing() {
+    cases::recursive_delete_leaves_nothing(&Fixture::memory());
+}
+
+/// Nothing lands below a file: not by rename (the ancestors of the destination that are not the source's
+/// are checked), not by mkdirs (however deep), not by create (its parent).
+#[test]
+fn memory_nothing_below_a_file() {
+    let f = Fixture::memory();
+    let b = base("/under");
+    g::put(&f.fs, &g::p(&b, "file"), b"f");
+    g::put(&f.fs, &g::p(&b, "src"), b"s");
+    for dst in ["file/target", "file/parent/target", "file/parent/deeper/target"] {
+        assert_eq!(g::kind(f.fs.rename(&g::p(&b, "src"), &g::p(&b, dst))), Some(ErrorKind::ParentNotDirectory), "{dst}");
+        assert_eq!(g::kind(f.fs.rename_no_replace(&g::p(&b, "src"), &g::p(&b, dst))), Some(ErrorKind::ParentNotDirectory), "{dst}");
+        assert_eq!(g::kind(f.fs.mkdirs(&g::p(&b, dst))), Some(ErrorKind::ParentNotDirectory), "{dst}");
+    }
+    assert_eq!(g::kind(f.fs.create(&g::p(&b, "file/target"), false).map(|_| ())), Some(ErrorKind::ParentNotDirectory));
+    assert_eq!(g::kind(f.fs.mkdirs(&g::p(&b, "file"))), Some(ErrorKind::AlreadyExists));
+    assert_eq!(f.raw(&b), ["file", "src"], "nothing written");
+    f.fs.mkdirs(&g::p(&b, "dir/a/b")).unwrap();
+    f.fs.rename(&g::p(&b, "src"), &g::p(&b, "dir/a/b/moved")).unwrap();
+    f.fs.rename(&g::p(&b, "dir/a/b/moved"), &g::p(&b, "dir/a/b/again")).unwrap();
+    assert_eq!(f.raw(&b), ["dir/a/b/", "dir/a/b/again", "file"]);
 }

@@ -94,3 +94,8 @@ fn moto_copy_mode_probe_refuses_header_mode() {
     unsafe_fs.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap();
     assert_eq!(g::read_all(&unsafe_fs.fs, &g::p(&b, "b")).unwrap(), b"a");
 }
+
+#[test]
+fn moto_recursive_delete_leaves_nothing() {
+    cases::recursive_delete_leaves_nothing(&fixture());
+}

@@ -13,6 +13,11 @@ fn total(m: &BTreeMap<String, u64>) -> u64 {
     m.get("requests").copied().unwrap_or(0)
 }
 
+/// Round trips: requests sent together count once.
+fn trips(m: &BTreeMap<String, u64>) -> u64 {
+    m.get("round_trips").copied().unwrap_or(0)
+}
+
 fn measure_all(kind: &'static str) {
     let f = Fixture::s3(kind, &[]);
     let b = fresh_base("requests");
@@ -29,6 +34,9 @@ fn measure_all(kind: &'static str) {
         report.push((op.to_string(), total(m)));
     };
 
+    // Copy-if-not-exists: one CopyObject (header mode) or create + copy part + complete (multipart mode).
+    let copy = if kind == "seaweed" { 1 } else { 3 };
+
     let (st, m) = f.measure(|| f.backend.file_status(&file).unwrap());
     assert!(st.is_some());
     note("backend file_status (getFileStatus of a file)", &m);
@@ -36,8 +44,14 @@ fn measure_all(kind: &'static str) {
     assert_eq!(total(&m), 1, "getFileStatus of a file = one HEAD");
 
     let (_, m) = f.measure(|| f.fs.status(&file).unwrap());
-    note("fs.status of a file (HEAD and LIST in parallel)", &m);
-    assert!(total(&m) <= 2);
+    note("fs.status of a file (HEAD hits)", &m);
+    assert_eq!(total(&m), 1, "a file: one HEAD, no LIST");
+    assert_eq!(trips(&m), 1);
+
+    let (st, m) = f.measure(|| f.fs.status(&g::p(&b, "dir")).unwrap());
+    assert!(st.is_dir);
+    note("fs.status of a directory (HEAD misses, then LIST)", &m);
+    assert_eq!((total(&m), trips(&m)), (2, 2));
 
     let new = g::p(&b, "dir/new");
     let (_, m) = f.measure(|| {
@@ -46,26 +60,48 @@ fn measure_all(kind: &'static str) {
         w.commit().unwrap();
     });
     note("backend exclusive create of a small file", &m);
-    assert!(total(&m) <= 2, "exclusive create ≤ 2 requests at the backend level");
+    assert_eq!(total(&m), 1, "the backend's create only PUTs: fs.rs made the checks");
     assert_eq!(m.get("PUT"), Some(&1), "one PUT at commit");
 
-    let new2 = g::p(&b, "dir/new2");
-    let (_, m) = f.measure(|| g::put(&f.fs, &new2, b"abc"));
-    note("fs.create+write+close of a small file", &m);
-    assert!(total(&m) <= 4);
+    let (_, m) = f.measure(|| exclusive_put(&f, &g::p(&b, "dir/new2")));
+    note("fs.create(overwrite=false)+write+close of a small file", &m);
+    assert_eq!(total(&m), 4, "HEAD + LIST of the path and HEAD of the parent in one round trip, then PUT");
+    assert_eq!(trips(&m), 2);
 
-    let (r, m) = f.measure(|| f.fs.create(&new2, false).map(|_| ()));
+    let (_, m) = f.measure(|| g::put(&f.fs, &g::p(&b, "dir/new3"), b"abc"));
+    note("fs.create(overwrite=true)+write+close of a small file", &m);
+    assert_eq!(total(&m), 3, "LIST of the path and HEAD of the parent in one round trip, then PUT");
+    assert_eq!(trips(&m), 2);
+
+    let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/new2"), false).map(|_| ()));
     assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists);
     note("fs.create(overwrite=false) of an existing file (refused at open)", &m);
+    assert_eq!((total(&m), trips(&m)), (3, 1), "the three probes at once, nothing written");
+
+    let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/new2/under"), false).map(|_| ()));
+    assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
+    note("fs.create below a file (refused at open)", &m);
+    assert_eq!(total(&m), 3);
 
     let dst = g::p(&b, "dir/renamed");
     let (_, m) = f.measure(|| f.fs.rename(&new, &dst).unwrap());
-    note("fs.rename of a file", &m);
-    if kind == "seaweed" {
-        assert!(total(&m) <= 3, "file rename ≤ 3 (LIST dst + COPY + DELETE)");
-    } else {
-        assert!(total(&m) <= 5, "multipart copy mode: LIST + 3 for the copy + DELETE");
-    }
+    note("fs.rename of a file within its directory", &m);
+    assert_eq!(total(&m), 1 + copy + 1, "LIST of dst (the shared parent needs no HEAD), copy, DELETE");
+
+    f.fs.mkdirs(&g::p(&b, "other")).unwrap();
+    let moved = g::p(&b, "other/moved");
+    let (_, m) = f.measure(|| f.fs.rename(&dst, &moved).unwrap());
+    note("fs.rename of a file to another directory", &m);
+    assert_eq!(total(&m), 2 + copy + 1, "LIST of dst + HEAD of its parent in one round trip, copy, DELETE");
+    assert_eq!(trips(&m), 1 + copy + 1);
+    f.fs.rename(&moved, &dst).unwrap();
+
+    let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&b, "dir/new2/sub/target")));
+    assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
+    note("fs.rename of a file below a file (refused)", &m);
+    assert_eq!(total(&m), 3, "LIST of dst + HEAD of its two ancestors outside the source's, nothing copied");
+    assert_eq!(trips(&m), 1);
+    assert!(f.fs.exists(&dst).unwrap());
 
     let (_, m) = f.measure(|| g::read_all(&f.fs, &dst).unwrap());
     note("open+read of a small file", &m);
@@ -76,20 +112,71 @@ fn measure_all(kind: &'static str) {
     assert_eq!(total(&m), 1);
 
     let (_, m) = f.measure(|| f.fs.list(&b, None, 1000).unwrap());
-    note("list of a directory with one child directory", &m);
-    assert!(total(&m) <= 2, "one LIST (+1 per child directory on SeaweedFS)");
+    note("list of a directory with two child directories", &m);
+    assert!(total(&m) <= 3, "one LIST (+1 per child directory on SeaweedFS)");
 
     let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made/deep")).unwrap());
     note("mkdirs of two new levels under an existing dir", &m);
+    assert_eq!(total(&m), 6, "HEAD + LIST of the path, LIST of made/, LIST of the base + HEAD of made, PUT");
+    assert_eq!(trips(&m), 4);
+
+    let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made/deep/one")).unwrap());
+    note("mkdirs of one new level under an existing dir", &m);
+    assert_eq!(total(&m), 4, "HEAD + LIST of the path, LIST of the parent, PUT");
+
+    let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made")).unwrap());
+    note("mkdirs of an existing directory", &m);
+    assert_eq!(total(&m), 2);
+
+    let (r, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "dir/new2/sub")));
+    assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
+    note("mkdirs below a file (refused)", &m);
+    assert_eq!(total(&m), 5, "HEAD + LIST of the path, LIST of the parent, LIST of dir/ + HEAD of the parent (a file)");
 
     let (_, m) = f.measure(|| assert!(f.fs.delete(&dst, false).unwrap()));
     note("fs.delete of a file", &m);
-    assert!(total(&m) <= 4, "status (2) + DELETE + parent marker PUT");
+    assert_eq!(total(&m), 3, "HEAD + DELETE + parent marker PUT");
 
     let (_, m) = f.measure(|| assert!(f.fs.delete(&g::p(&b, "dir"), true).unwrap()));
     note("fs.delete of a directory with 3 files, recursive", &m);
 
     eprintln!("{kind} summary: {report:?}");
+}
+
+/// `fs.s3c.create.performance` (here through its S3A fallback key): no open-time probe but the HEAD that
+/// makes an exclusive create fail fast.
+fn measure_create_performance(kind: &'static str) {
+    let f = Fixture::s3(kind, &[("fs.s3a.create.performance", "true")]);
+    let b = fresh_base("create-performance");
+    let (_, m) = f.measure(|| exclusive_put(&f, &g::p(&b, "dir/new")));
+    eprintln!("{kind}: create.performance: exclusive create of a small file: {m:?}");
+    assert_eq!((total(&m), trips(&m)), (2, 2), "HEAD + PUT");
+    let (_, m) = f.measure(|| g::put(&f.fs, &g::p(&b, "dir/new"), b"again"));
+    eprintln!("{kind}: create.performance: overwriting create of a small file: {m:?}");
+    assert_eq!(total(&m), 1, "PUT only");
+    let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/new"), false).map(|_| ()));
+    assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists, "an exclusive create still fails fast");
+    assert_eq!(total(&m), 1);
+    let mut w = f.fs.create(&g::p(&b, "dir/late"), false).unwrap();
+    exclusive_put(&f, &g::p(&b, "dir/late"));
+    w.write(b"second").unwrap();
+    assert_eq!(w.commit().unwrap_err().kind, ErrorKind::AlreadyExists, "and stays exclusive at commit");
+}
+
+fn exclusive_put(f: &Fixture, p: &commitfs_core::FsPath) {
+    let mut w = f.fs.create(p, false).unwrap();
+    w.write(b"abc").unwrap();
+    w.commit().unwrap();
+}
+
+#[test]
+fn seaweed_create_performance_request_counts() {
+    measure_create_performance("seaweed");
+}
+
+#[test]
+fn moto_create_performance_request_counts() {
+    measure_create_performance("moto");
 }
 
 #[test]

@@ -115,3 +115,8 @@ fn seaweed_rename_dir_with_1200_entries() {
     assert_eq!(g::read_all(&f.fs, &g::p(&b, "dst/d2/f00007")).unwrap(), b"7");
     assert_eq!(g::names(&f.fs, &b), ["dst"]);
 }
+
+#[test]
+fn seaweed_recursive_delete_leaves_nothing() {
+    cases::recursive_delete_leaves_nothing(&fixture());
+}

@@ -6,7 +6,7 @@ use object_store::client::{HttpClient, HttpConnector, HttpError, HttpRequest, Ht
 use object_store::ClientOptions;
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, Default)]
@@ -14,6 +14,10 @@ pub struct Counters {
     by_kind: Mutex<BTreeMap<&'static str, u64>>,
     /// The server said it is SeaweedFS, whose delimited listings keep emptied directories for a while.
     seaweed: AtomicBool,
+    in_flight: AtomicUsize,
+    /// Periods with at least one request in flight: requests sent together count once, so this is the
+    /// latency an operation pays in round trips (while nothing else runs on the same store).
+    round_trips: AtomicU64,
 }
 
 impl Counters {
@@ -23,13 +27,29 @@ impl Counters {
     fn add(&self, kind: &'static str) {
         *self.by_kind.lock().entry(kind).or_default() += 1;
     }
-    /// Counts by operation plus `requests`, the total.
+    /// Counts by operation plus `requests`, the total, and `round_trips`.
     pub fn snapshot(&self) -> Vec<(String, u64)> {
         let map = self.by_kind.lock();
         let total: u64 = map.values().sum();
         let mut out: Vec<(String, u64)> = map.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         out.push(("requests".to_string(), total));
+        out.push(("round_trips".to_string(), self.round_trips.load(Ordering::Relaxed)));
         out
+    }
+    fn start(&self) -> InFlight<'_> {
+        if self.in_flight.fetch_add(1, Ordering::SeqCst) == 0 {
+            self.round_trips.fetch_add(1, Ordering::Relaxed);
+        }
+        InFlight(self)
+    }
+}
+
+/// One request in flight until dropped (also when the request fails or is cancelled).
+struct InFlight<'a>(&'a Counters);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -64,7 +84,10 @@ struct CountingService {
 impl HttpService for CountingService {
     async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
         self.counters.add(classify(&req));
-        let resp = self.inner.execute(req).await?;
+        let in_flight = self.counters.start();
+        let resp = self.inner.execute(req).await;
+        drop(in_flight);
+        let resp = resp?;
         let server = resp.headers().get("server").and_then(|v| v.to_str().ok()).unwrap_or("");
         if server.starts_with("SeaweedFS") {
             self.counters.seaweed.store(true, Ordering::Relaxed);

@@ -216,15 +216,25 @@ impl Backend for ObjectBackend {
     fn dir_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
         block_on(self.0.dir_status(p))
     }
-    /// HEAD and LIST at once: one round trip of latency, two requests.
+    /// A file costs one HEAD; only a miss pays the LIST (a directory: two requests, two round trips).
     fn status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
         block_on(async {
-            let (file, dir) = futures::join!(self.0.file_status(p), self.0.dir_status(p));
-            match file? {
+            match self.0.file_status(p).await? {
                 Some(f) => Ok(Some(f)),
-                None => dir,
+                None => self.0.dir_status(p).await,
             }
         })
+    }
+    fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
+        block_on(futures::future::try_join_all(probes.iter().map(|q| async move {
+            match *q {
+                Probe::File(p) => self.0.file_status(p).await,
+                Probe::Dir(p) => self.0.dir_status(p).await,
+            }
+        })))
+    }
+    fn relaxed_create_checks(&self) -> bool {
+        self.0.create_performance
     }
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         block_on(async {
@@ -235,15 +245,7 @@ impl Backend for ObjectBackend {
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
         block_on(reader::ObjectReader::open(self.0.clone(), p)).map(|r| Box::new(r) as Box<dyn Reader>)
     }
-    /// One HEAD of the parent refuses a file below a file (S3A's check), unless
-    /// `fs.s3c.create.performance=true` (S3A's switch to skip such checks).
     fn create(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>> {
-        if let Some(parent) = p.parent().filter(|q| !q.is_root() && !self.0.create_performance) {
-            if block_on(self.0.file_status(&parent))?.is_some() {
-                return Err(Error::at(ErrorKind::ParentNotDirectory, self.0.show(p),
-                    format!("the parent {} is a file, not a directory", self.0.show(&parent))));
-            }
-        }
         Ok(Box::new(writer::ObjectWriter::new(self.0.clone(), p, opts.overwrite)))
     }
     fn mkdir(&self, p: &FsPath) -> Result<()> {

@@ -8,12 +8,6 @@ import org.apache.hadoop.fs.contract.*;
 final class SeaweedContractTests {
   private SeaweedContractTests() {}
 
-  /** Reported to the core: rename() on implicit-directory stores does not check that dst's parent is not a file (S3A does, with one HEAD). */
-  static final String UNDER_FILE = "core: s3 rename does not refuse a destination under a file yet";
-
-  /** Reported: on s3c the teardown's recursive delete of /test leaves directories behind after some suites. */
-  static final String S3_LITTER = "s3c: directories left under /test by earlier suites (reported to the object backend)";
-
   static AbstractFSContract contract(Configuration conf) {
     return CommitContract.s3c(conf, S3Server.get("seaweed"));
   }
@@ -44,18 +38,6 @@ final class SeaweedContractTests {
     protected AbstractFSContract createContract(Configuration conf) {
       return contract(conf);
     }
-
-    @Override
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled(UNDER_FILE)
-    public void testRenameFileUnderFile() {
-    }
-
-    @Override
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled(UNDER_FILE)
-    public void testRenameFileUnderFileSubdir() {
-    }
   }
 
   static class DeleteTest extends AbstractContractDeleteTest {
@@ -77,48 +59,12 @@ final class SeaweedContractTests {
     protected AbstractFSContract createContract(Configuration conf) {
       return contract(conf);
     }
-
-    @Override
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled(S3_LITTER)
-    public void testListStatusEmptyDirectory() {
-    }
-
-    @Override
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled(S3_LITTER)
-    public void testListLocatedStatusFiltering() {
-    }
-
-    @Override
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled(S3_LITTER)
-    public void testListStatusFiltering() {
-    }
-
-    @Override
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled(S3_LITTER)
-    public void testListLocatedStatusEmptyDirectory() {
-    }
   }
 
   static class RootDirectoryTest extends AbstractContractRootDirectoryTest {
     @Override
     protected AbstractFSContract createContract(Configuration conf) {
       return contract(conf);
-    }
-
-    @Override
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled(S3_LITTER)
-    public void testRmEmptyRootDirNonRecursive() {
-    }
-
-    @Override
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled(S3_LITTER)
-    public void testListEmptyRootDirectory() {
     }
   }
 
