@@ -171,15 +171,12 @@ impl Shared {
     }
 
     pub async fn delete_file(&self, p: &FsPath) -> Result<bool> {
-        // S3 DELETE answers 204 whether or not the key existed; fs.rs has just seen the file.
-        let loc = location(p);
-        let (deleted, kept) = futures::join!(self.store.delete(&loc), self.keep_parent(p));
+        // S3 DELETE answers 204 whether or not the key existed; fs.rs has just seen the file. The raw
+        // DeleteObjects is retried on timeouts (object_store does not retry its POST), so a delete that
+        // happened is never reported as failed.
+        let (deleted, kept) = futures::join!(self.delete_keys(vec![p.key().to_string()]), self.keep_parent(p));
         kept?;
-        match deleted {
-            Ok(()) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(map_err(e, self.show(p), "delete")),
-        }
+        deleted.map(|_| true)
     }
 
     pub async fn delete_dir(&self, p: &FsPath) -> Result<bool> {
