@@ -115,9 +115,12 @@ final class Child implements AutoCloseable {
     return rest;
   }
 
-  /** SIGKILL (destroyForcibly is kill -9 on Linux), then waits for the exit. */
+  /**
+   * SIGKILL (kill -9), then waits for the exit. Through the ProcessHandle: Process.destroyForcibly would
+   * also close our ends of the pipes, losing answers the child wrote just before dying.
+   */
   void kill() throws InterruptedException {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 

@@ -30,9 +30,11 @@ class CrossProcessRaceTest {
     try (Store store = Store.of(scheme, filecRoot); Children kids = Children.start(store, Sizes.processes())) {
       FileSystem fs = store.fs();
       List<String> violations = new ArrayList<>();
-      int rounds = Sizes.raceRounds();
+      int rounds = Sizes.raceRounds(scheme);
       long total = 0;
       for (String kind : new String[] {"create", "rename", "fcrename"}) {
+        long started = System.nanoTime();
+        long racing = 0;
         for (int r = 0; r < rounds; r++, total++) {
           Path dir = store.path(kind + "-" + r);
           Path dst = new Path(dir, "dst");
@@ -41,12 +43,16 @@ class CrossProcessRaceTest {
               assertEquals("OK", a, "preparing the sources");
             }
           }
+          long raceStart = System.nanoTime();
           List<String> answers = kids.callAll(i -> kind.equals("create")
               ? "create " + dst + " " + FILE_BYTES + " " + i
               : kind + " " + new Path(dir, "src-" + i) + " " + dst);
+          racing += System.nanoTime() - raceStart;
           checkRound(fs, kind + " round " + r, dir, dst, answers, violations);
           fs.delete(dir, true);
         }
+        System.out.printf("[reliability] %s %s: %d rounds in %d ms (%d ms racing)%n", scheme, kind, rounds,
+            (System.nanoTime() - started) / 1_000_000, racing / 1_000_000);
       }
       Sizes.report("race", scheme, total, 0, 0, violations.size());
       assertTrue(violations.isEmpty(), () -> violations.size() + " violations: " + violations.subList(0, Math.min(5, violations.size())));

@@ -95,7 +95,8 @@ class KillDuringCommitTest {
       return "error";
     }
     // Spread the kill over the operation: sometimes before it starts, sometimes after it returned.
-    Thread.sleep(random.nextInt(mode.equals("write") ? 50 : store.scheme.equals("s3c") ? 120 : 15));
+    boolean s3 = store.scheme.equals("s3c");
+    Thread.sleep(random.nextInt(mode.equals("write") ? 50 : mode.equals("close") ? (s3 ? 400 : 40) : (s3 ? 120 : 15)));
     child.kill();
     boolean returned = child.remainingAnswers().stream().anyMatch(a -> a.equals("CLOSED") || a.equals("RENAMED"));
 
