@@ -25,7 +25,7 @@ if [ "$mode" = "--property" ] || ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 # libFuzzer keeps its corpus and any crash under rust/fuzz/{corpus,artifacts}/<target>.
-if ! RUSTC_BOOTSTRAP=1 cargo fuzz build --features libfuzzer; then
+if ! RUSTC_BOOTSTRAP=1 cargo fuzz build --fuzz-dir . --features libfuzzer; then
   echo "fuzz: cargo fuzz cannot build here; falling back to the property test"
   property
   exit
@@ -33,6 +33,6 @@ fi
 for t in "${targets[@]}"; do
   echo "fuzz: $t for ${seconds} s (libFuzzer)"
   mkdir -p "corpus/$t"
-  RUSTC_BOOTSTRAP=1 cargo fuzz run --features libfuzzer "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048
+  RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir . --features libfuzzer "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048
 done
 echo "fuzz: no failure"

@@ -54,6 +54,8 @@ class CrossProcessRaceTest {
         System.out.printf("[reliability] %s %s: %d rounds in %d ms (%d ms racing)%n", scheme, kind, rounds,
             (System.nanoTime() - started) / 1_000_000, racing / 1_000_000);
       }
+      // What the races cost one process (retries count as requests): shows a store that retries conflicts.
+      System.out.println("[reliability] " + scheme + " process 0 after " + total + " rounds: " + kids.all.get(0).call("counters"));
       Sizes.report("race", scheme, total, 0, 0, violations.size());
       assertTrue(violations.isEmpty(), () -> violations.size() + " violations: " + violations.subList(0, Math.min(5, violations.size())));
     }

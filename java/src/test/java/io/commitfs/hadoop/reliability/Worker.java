@@ -101,6 +101,8 @@ public final class Worker {
       case "crash-rename": // crash-rename <src> <dst>: announce, rename, announce
         out.println("@RENAMING");
         return fs.rename(new Path(a[1]), new Path(a[2])) ? "RENAMED" : "RENAME-FALSE";
+      case "counters": // the store's request counters (s3c) on one line
+        return "COUNTERS " + ((io.commitfs.hadoop.CommitFileSystem) fs).nativeCounters().replace('\n', ' ');
       case "probe": // probe <path>: every basic operation, each failure described
         return probe(new Path(a[1]));
       default:
