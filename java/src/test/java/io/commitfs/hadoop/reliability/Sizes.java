@@ -16,7 +16,7 @@ final class Sizes {
 
   /** Race rounds per (race kind, scheme); fewer on s3c in CI, where a round of 8 processes takes ~1 s. */
   static int raceRounds(String scheme) {
-    int ci = scheme.equals("s3c") ? 5 : 15;
+    int ci = scheme.equals("s3c") ? 4 : 15;
     return env("COMMITFS_SOAK_RACE_ROUNDS_" + scheme.toUpperCase(java.util.Locale.ROOT), env("COMMITFS_SOAK_RACE_ROUNDS", ci));
   }
 
