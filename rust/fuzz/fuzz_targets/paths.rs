@@ -1,0 +1,5 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    commitfs_fuzz::check_path(data);
+    commitfs_fuzz::check_location(data);
+});
