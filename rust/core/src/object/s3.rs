@@ -90,7 +90,7 @@ pub fn build(scheme: &str, bucket: &str, conf: &Config, connector: CountingConne
         Error::invalid(format!("cannot configure S3 for bucket '{bucket}': {e}; check fs.{scheme}.endpoint and credentials"))
     })?;
     let client = client_slot.lock().clone().ok_or_else(|| Error::invalid("the S3 HTTP client was not created"))?;
-    let keys = S3Keys { client, base, region, credentials: store.credentials().clone(), bucket: bucket.to_string(), retries };
+    let keys = S3Keys { client, base, region, credentials: store.credentials().clone(), bucket: bucket.to_string(), scheme: scheme.to_string(), retries };
     Ok(S3Settings { store, keys, copy_mode })
 }
 
@@ -112,6 +112,8 @@ pub struct S3Keys {
     region: String,
     credentials: AwsCredentialProvider,
     bucket: String,
+    /// The user's URI scheme (`s3c`), so messages name paths the way the user wrote them.
+    scheme: String,
     retries: super::retries::Retries,
 }
 
@@ -161,6 +163,10 @@ struct S3ErrorBody {
 }
 
 impl S3Keys {
+    fn show(&self, key: &str) -> String {
+        format!("{}://{}/{}", self.scheme, self.bucket, key)
+    }
+
     /// Sends one signed request, retrying transport errors, timeouts and 5xx as configured (every raw
     /// request is idempotent).
     async fn send(&self, method: &str, key: &str, query: &[(&str, &str)], body: Bytes, md5: bool, what: &str) -> Result<Bytes> {
@@ -169,7 +175,7 @@ impl S3Keys {
             url.push(if i == 0 { '?' } else { '&' });
             url.push_str(&format!("{}={}", utf8_percent_encode(k, QUERY_ENCODE), utf8_percent_encode(v, QUERY_ENCODE)));
         }
-        let shown = format!("s3://{}/{}", self.bucket, key);
+        let shown = self.show(key);
         let mut last_err = None;
         let started = std::time::Instant::now();
         for attempt in 0..=self.retries.retry.max_retries {
@@ -252,7 +258,7 @@ impl RawKeys for S3Keys {
         query.sort();
         let body = self.send("GET", "", &query, Bytes::new(), false, "LIST").await?;
         let parsed: ListBucketResult = quick_xml::de::from_reader(body.as_ref())
-            .map_err(|e| Error::io(format!("s3://{}/{}", self.bucket, req.prefix), format!("unreadable LIST response: {e}")))?;
+            .map_err(|e| Error::io(self.show(req.prefix), format!("unreadable LIST response: {e}")))?;
         Ok(RawListing {
             objects: parsed
                 .contents
@@ -283,7 +289,7 @@ impl RawKeys for S3Keys {
         let result: DeleteResult = quick_xml::de::from_reader(body.as_ref()).unwrap_or_default();
         match result.error.into_iter().next() {
             None => Ok(()),
-            Some(e) => Err(Error::io(format!("s3://{}/{}", self.bucket, e.key), format!("DeleteObjects failed: {} {}", e.code, e.message))),
+            Some(e) => Err(Error::io(self.show(&e.key), format!("DeleteObjects failed: {} {}", e.code, e.message))),
         }
     }
 }
