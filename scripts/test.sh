@@ -23,9 +23,9 @@ elapsed() { echo "$(( $(date +%s) - start ))s"; }
 echo "== rust ($(elapsed))"
 cargo test --release --workspace --no-fail-fast 2>&1 | tee "$logs/rust.log"
 rust_rc=${PIPESTATUS[0]}
-# Bounded fuzzing of the path/URI/key/config parsers (libFuzzer where cargo-fuzz is installed, else the
-# same properties as a timed random-input test); its `test result:` lines count with the Rust layer.
-bash scripts/fuzz.sh "${COMMITFS_FUZZ_SECONDS:-15}" 2>&1 | tee -a "$logs/rust.log"
+# Bounded fuzzing of the path/URI/key/config parsers as a timed random-input test (libFuzzer runs: `bash
+# scripts/fuzz.sh 60` with cargo-fuzz installed); its `test result:` lines count with the Rust layer.
+bash scripts/fuzz.sh "${COMMITFS_FUZZ_SECONDS:-15}" --property 2>&1 | tee -a "$logs/rust.log"
 [ "${PIPESTATUS[0]}" -ne 0 ] && rust_rc=1
 read -r rp rf ri < <(grep -E '^test result:' "$logs/rust.log" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed; ([0-9]+) ignored.*/\1 \2 \3/' |
   awk '{p+=$1; f+=$2; i+=$3} END {print p+0, f+0, i+0}')
