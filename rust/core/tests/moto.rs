@@ -15,8 +15,8 @@ fn fixture() -> Fixture {
 }
 
 #[test]
-fn moto_g1_exclusive_create() {
-    g::g1_exclusive_create(&fixture().fs, &fresh_base("g1"), 8, 10);
+fn moto_g1_exclusive_create_16x50() {
+    g::g1_exclusive_create(&fixture().fs, &fresh_base("g1"), 16, 50);
 }
 
 #[test]
@@ -33,8 +33,8 @@ fn moto_g3_overwrite_atomic() {
 }
 
 #[test]
-fn moto_g4_rename_file() {
-    g::g4_rename_file(&fixture().fs, &fresh_base("g4"), 8, 5);
+fn moto_g4_rename_file_16x50() {
+    g::g4_rename_file(&fixture().fs, &fresh_base("g4"), 16, 50);
 }
 
 #[test]
@@ -45,6 +45,12 @@ fn moto_g5_rename_dir() {
 #[test]
 fn moto_g6_listing_consistency() {
     g::g6_listing_consistency(&fixture().fs, &fresh_base("g6"), 20);
+}
+
+#[test]
+/// G7 on S3 is the acknowledgement: every commit returned only after a PUT the server acknowledged.
+fn moto_g7_commit_returns_after_an_acknowledged_put() {
+    g::g7_durability_counters(&fixture().fs, &fresh_base("g7"), "PUT", 1, 5);
 }
 
 #[test]

@@ -48,6 +48,12 @@ fn seaweed_g6_listing_consistency() {
 }
 
 #[test]
+/// G7 on S3 is the acknowledgement: every commit returned only after a PUT the server acknowledged.
+fn seaweed_g7_commit_returns_after_an_acknowledged_put() {
+    g::g7_durability_counters(&fixture().fs, &fresh_base("g7"), "PUT", 1, 5);
+}
+
+#[test]
 fn seaweed_g8_delete_status_list_read() {
     g::g8_delete_status_list_read(&fixture().fs, &fresh_base("g8"), 250);
 }
