@@ -47,7 +47,10 @@ fn doctor_trusts_seaweedfs_in_header_mode() {
     assert!(row(&t, "conditional PUT").contains(" ok "), "{t}");
     assert!(row(&t, "copy mode header").contains("refuses"), "{t}");
     assert!(row(&t, "configured copy mode").contains(" ok "), "{t}");
-    assert!(row(&t, "multipart completion race").contains("NOT atomic"), "SeaweedFS's conditional completion races: {t}");
+    // SeaweedFS's conditional multipart completion lets 2-8 racers win in most races but not in all: the
+    // verdict may go either way; the row must exist and never fail the store (header mode is used).
+    assert!(!row(&t, "multipart completion race").contains("FAIL"), "{t}");
+    assert!(row(&t, "bucket").contains("s3c://"), "{t}");
     assert!(row(&t, "exclusive create race").contains(" ok "), "{t}");
     assert!(t.contains("safe for commits"), "{t}");
 }
@@ -62,7 +65,7 @@ fn doctor_refuses_moto_in_header_mode_and_trusts_it_in_multipart_mode() {
     assert!(t.contains("Fix: set fs.s3c.copy-if-not-exists=multipart"), "{t}");
     let (code, t) = doctor(&s, &["-D", "fs.s3c.copy-if-not-exists=multipart"]);
     assert_eq!(code, 0, "{t}");
-    assert!(row(&t, "multipart completion race").contains("atomic: 1 of"), "{t}");
+    assert!(row(&t, "multipart completion race").contains("held: 1 of"), "{t}");
     assert!(row(&t, "rename without overwrite").contains(" ok "), "{t}");
 }
 
