@@ -11,7 +11,6 @@ use commitfs_core::object::ObjectBackend;
 use commitfs_core::{Backend, FsPath};
 use guarantees as g;
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use support::*;
 
 const ROLE_ENV: &str = "COMMITFS_TEST_CHILD_RENAMER";
@@ -65,22 +64,7 @@ fn plant(f: &Fixture, src: &FsPath) -> BTreeMap<String, Vec<u8>> {
 
 /// Starts the child renamer, kills it once `min_copied` keys are at `dst`, and checks it died part way.
 fn rename_and_kill(server: &Server, test_name: &str, f: &Fixture, src: &FsPath, dst: &FsPath, min_copied: usize) {
-    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(ROLE_ENV, format!("{src} {dst}"))
-        .env("COMMITFS_TEST_ENDPOINT", &server.endpoint)
-        .env("COMMITFS_TEST_BUCKET", &server.bucket)
-        .env("COMMITFS_TEST_AK", &server.access_key)
-        .env("COMMITFS_TEST_SK", &server.secret_key)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("RENAMING") {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "child renamer ended before renaming");
-    }
+    let mut child = spawn_child_role(server, test_name, ROLE_ENV, format!("{src} {dst}"), "RENAMING");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while f.backend.raw_keys(&dst.dir_prefix()).unwrap().len() < min_copied {
         assert!(std::time::Instant::now() < deadline, "the child copied fewer than {min_copied} keys in 60 s");

@@ -153,3 +153,25 @@ impl Fixture {
         (out, delta)
     }
 }
+
+/// Re-runs this test binary as a child process in `role` (`env` = `value`), talking to `server`, and
+/// returns it once it printed `ready` on stdout: the crash tests kill it from there.
+pub fn spawn_child_role(server: &Server, test_name: &str, env: &str, value: String, ready: &str) -> Child {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(env, value)
+        .env("COMMITFS_TEST_ENDPOINT", &server.endpoint)
+        .env("COMMITFS_TEST_BUCKET", &server.bucket)
+        .env("COMMITFS_TEST_AK", &server.access_key)
+        .env("COMMITFS_TEST_SK", &server.secret_key)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains(ready) {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "child ended before printing {ready}");
+    }
+    child
+}

@@ -8,7 +8,6 @@ use commitfs_core::object::TOKEN_ATTRIBUTE;
 use commitfs_core::{Backend, ErrorKind};
 use object_store::path::Path;
 use object_store::{Attribute, Attributes, PutOptions};
-use std::io::BufRead;
 
 /// Names S3A writes unencoded: the key must be the raw UTF-8 path, and everything must round-trip.
 pub fn odd_keys_round_trip(f: &Fixture) {
@@ -146,22 +145,7 @@ pub fn child_writer_if_asked() {
 pub fn killed_writer_leaves_nothing(server: &Server, test_name: &str) {
     let b = fresh_base("killed");
     let p = g::p(&b, "never");
-    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, format!("{} {}", server.kind, p))
-        .env("COMMITFS_TEST_ENDPOINT", &server.endpoint)
-        .env("COMMITFS_TEST_BUCKET", &server.bucket)
-        .env("COMMITFS_TEST_AK", &server.access_key)
-        .env("COMMITFS_TEST_SK", &server.secret_key)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("UPLOADING") {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "child writer ended before uploading");
-    }
+    let mut child = spawn_child_role(server, test_name, CHILD_ENV, format!("{} {}", server.kind, p), "UPLOADING");
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let f = Fixture::new(server.backend(&[]));
