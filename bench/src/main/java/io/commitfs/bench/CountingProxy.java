@@ -12,7 +12,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -30,6 +33,9 @@ final class CountingProxy implements Closeable {
     private final ServerSocket server;
     private final InetSocketAddress upstream;
     private final AtomicLongArray counts = new AtomicLongArray(Kind.values().length);
+    /** "KIND request-target" of each request while {@link #recordTargets} is on (see {@link #drainTargets}). */
+    private final ConcurrentLinkedQueue<String> targets = new ConcurrentLinkedQueue<>();
+    private volatile boolean recording;
     private volatile boolean closed;
 
     CountingProxy(URI upstreamEndpoint) throws IOException {
@@ -49,6 +55,23 @@ final class CountingProxy implements Closeable {
         long[] out = new long[counts.length()];
         for (int i = 0; i < out.length; i++) {
             out[i] = counts.get(i);
+        }
+        return out;
+    }
+
+    /** Starts or stops keeping each request's kind and target, to see which keys a workload touches. */
+    void recordTargets(boolean on) {
+        recording = on;
+        if (!on) {
+            targets.clear();
+        }
+    }
+
+    /** The requests recorded since the last call, oldest first, as "KIND request-target". */
+    List<String> drainTargets() {
+        List<String> out = new ArrayList<>();
+        for (String t; (t = targets.poll()) != null; ) {
+            out.add(t);
         }
         return out;
     }
@@ -98,7 +121,11 @@ final class CountingProxy implements Closeable {
             byte[] head;
             while ((head = readHead(in)) != null) {
                 String text = new String(head, StandardCharsets.ISO_8859_1);
-                counts.incrementAndGet(classify(text).ordinal());
+                Kind kind = classify(text);
+                counts.incrementAndGet(kind.ordinal());
+                if (recording) {
+                    targets.add(kind + " " + text.substring(0, text.indexOf('\r')).split(" ")[1]);
+                }
                 out.write(head);
                 out.flush();
                 String te = header(text, "transfer-encoding");

@@ -56,9 +56,13 @@ public final class Main {
                     results.add(r);
                 }
             }
+            String streaming = "";
+            if (o.keepWorkload(StreamingWorkload.NAME)) {
+                streaming = streaming(targets, sizing, proxy, viaProxy, repo, results);
+            }
             String jni = jniOverhead(targets, sizing);
             Report report = new Report(results);
-            String header = header(sizing, strace, (System.nanoTime() - started) / 1e9) + jni;
+            String header = header(sizing, strace, (System.nanoTime() - started) / 1e9) + streaming + jni;
             System.out.println();
             System.out.print(report.text());
             System.out.println();
@@ -102,6 +106,32 @@ public final class Main {
             w.add(ListWorkload.factory(n, sizing, upstream));
         }
         return w;
+    }
+
+    /** Workload 7 on each S3 target (rows into results); returns its profile lines for the notes. */
+    private static String streaming(List<Target> targets, Sizing sizing, CountingProxy proxy,
+                                    Targets.S3Endpoint s3, Path repo, List<Result> results) {
+        StringBuilder profile = new StringBuilder();
+        for (Target t : targets) {
+            if (t.store != Target.Store.S3) {
+                continue;
+            }
+            long t0 = System.nanoTime();
+            StreamingWorkload.Outcome out = StreamingWorkload.run(t, sizing, proxy, s3, repo);
+            Result r = out.result();
+            System.err.printf(Locale.ROOT, "bench: %-44s %-16s %s (%.1f s)%n", r.workload(), t.name,
+                    r.ran() ? Report.num(r.totalPerOp()) + " req/batch, p50 " + Report.num(r.p50Millis()) + " ms"
+                            : r.note(), (System.nanoTime() - t0) / 1e9);
+            results.add(r);
+            profile.append(out.profile());
+        }
+        return profile.length() == 0 ? "" : String.format(Locale.ROOT, """
+
+                Streaming micro-batch (workload 7): rate-micro-batch -> groupBy(key).count() -> foreachBatch, \
+                local[2], %d state stores (shuffle partitions), checkpointLocation on each S3 target, \
+                %d warm-up batches, then per batch ("per op" = per batch; p50/p99 = Spark's triggerExecution; \
+                rate = batches/s):
+                """, StreamingWorkload.STATE_PARTITIONS, StreamingWorkload.warmupBatches(sizing)) + profile;
     }
 
     /** The JNI-overhead line (see JniOverhead), on the first runnable commitfs POSIX target. */

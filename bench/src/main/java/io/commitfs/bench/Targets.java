@@ -3,7 +3,9 @@ package io.commitfs.bench;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
 /** Builds every target with the configuration a user would write for it, all on the same store. */
@@ -61,21 +63,28 @@ final class Targets {
     /** The same keys for both schemes: commitfs reads fs.s3c.* and falls back to fs.s3a.*. */
     private static Configuration s3Conf(S3Endpoint s3) {
         Configuration conf = base();
+        s3Settings(s3).forEach(conf::set);
+        return conf;
+    }
+
+    /** The S3 keys of both targets, as a user would write them (also handed to Spark as spark.hadoop.*). */
+    static Map<String, String> s3Settings(S3Endpoint s3) {
+        Map<String, String> conf = new LinkedHashMap<>();
         for (String scheme : new String[] {"s3a", "s3c"}) {
             String p = "fs." + scheme + ".";
-            conf.set(p + "endpoint", s3.endpoint());
-            conf.set(p + "endpoint.region", s3.region());
-            conf.setBoolean(p + "path.style.access", true);
-            conf.set(p + "access.key", s3.accessKey());
-            conf.set(p + "secret.key", s3.secretKey());
+            conf.put(p + "endpoint", s3.endpoint());
+            conf.put(p + "endpoint.region", s3.region());
+            conf.put(p + "path.style.access", "true");
+            conf.put(p + "access.key", s3.accessKey());
+            conf.put(p + "secret.key", s3.secretKey());
         }
         // SeaweedFS honours If-None-Match: * on CopyObject: the no-overwrite rename is one COPY.
-        conf.set("fs.s3c.copy-if-not-exists", "header");
-        conf.setBoolean("fs.s3a.connection.ssl.enabled", false);
+        conf.put("fs.s3c.copy-if-not-exists", "header");
+        conf.put("fs.s3a.connection.ssl.enabled", "false");
         // SeaweedFS returns plain MD5 ETags and no version ids; the ETag check S3A does by default works.
-        conf.setBoolean("fs.s3a.change.detection.version.required", false);
-        conf.set("fs.s3a.retry.limit", "2");
-        conf.set("fs.s3a.attempts.maximum", "2");
+        conf.put("fs.s3a.change.detection.version.required", "false");
+        conf.put("fs.s3a.retry.limit", "2");
+        conf.put("fs.s3a.attempts.maximum", "2");
         return conf;
     }
 
