@@ -54,7 +54,7 @@ def file_of(target: str, root_key: str) -> str:
     bucket_and_key = path.split("/", 2)  # path-style: /bucket/key
     key = urllib.parse.unquote(bucket_and_key[2]) if len(bucket_and_key) == 3 else ""
     if not key and "prefix" in params:
-        key = params["prefix"][0] + ("  (delimited)" if "delimiter" in params else "")
+        key = params["prefix"][0] + (" (delimited)" if "delimiter" in params else "")
     elif not key:
         return "(bucket) " + ("bulk delete" if "delete" in params else query[:40])
     if key.startswith(root_key):
@@ -87,7 +87,8 @@ def summarize(cfg: dict, cuts: list, progress: list) -> dict:
     for i in measured:
         for target in cuts[i + 1]["targets"]:
             kind, _, rest = target.partition(" ")
-            name = f"{kind} {file_of(rest, root_key)}"
+            rest, _, operation = rest.partition(" ")  # S3A's audited Hadoop operation, if any
+            name = f"{kind} {file_of(rest, root_key)} {operation}".rstrip()
             by_file[name] = by_file.get(name, 0) + 1 / len(measured)
     ids = {cuts[i]["batch"] for i in measured}
     timed = [p for p in progress if p["batchId"] in ids]

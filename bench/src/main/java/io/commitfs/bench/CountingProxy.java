@@ -124,7 +124,7 @@ final class CountingProxy implements Closeable {
                 Kind kind = classify(text);
                 counts.incrementAndGet(kind.ordinal());
                 if (recording) {
-                    targets.add(kind + " " + text.substring(0, text.indexOf('\r')).split(" ")[1]);
+                    targets.add(kind + " " + text.substring(0, text.indexOf('\r')).split(" ")[1] + auditedOperation(text));
                 }
                 out.write(head);
                 out.flush();
@@ -213,6 +213,20 @@ final class CountingProxy implements Closeable {
             }
         }
         return null;
+    }
+
+    /**
+     * " [op_create]" when the request carries S3A's audit referrer (fs.s3a.audit.referrer.enabled, on by
+     * default), which names the Hadoop operation the request belongs to; "" otherwise.
+     */
+    private static String auditedOperation(String head) {
+        String referrer = header(head, "referer");
+        int at = referrer == null ? -1 : referrer.indexOf("op=");
+        if (at < 0) {
+            return "";
+        }
+        int end = referrer.indexOf('&', at);
+        return " [" + referrer.substring(at + 3, end < 0 ? referrer.length() : end) + "]";
     }
 
     /** Path-style S3: "/bucket" or "/bucket/" (with a query) addresses the bucket, longer paths an object. */
