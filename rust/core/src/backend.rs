@@ -102,6 +102,9 @@ pub enum Probe<'a> {
     File(&'a FsPath),
     /// As `dir_status`.
     Dir(&'a FsPath),
+    /// As `status` (a file, else a directory), asked in one request where the backend can: the object
+    /// backend sends one LIST where `status` sends a HEAD, then a LIST after a miss.
+    Entry(&'a FsPath),
 }
 
 pub trait Backend: Send + Sync + 'static {
@@ -123,7 +126,14 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Answers several questions, in order. Object stores ask them all at once (one round trip).
     fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
-        probes.iter().map(|q| match *q { Probe::File(p) => self.file_status(p), Probe::Dir(p) => self.dir_status(p) }).collect()
+        probes
+            .iter()
+            .map(|q| match *q {
+                Probe::File(p) => self.file_status(p),
+                Probe::Dir(p) => self.dir_status(p),
+                Probe::Entry(p) => self.status(p),
+            })
+            .collect()
     }
     /// S3A's `create.performance`: `create` skips its open-time probes, except the HEAD that makes an
     /// exclusive create fail fast (the commit stays exclusive either way).

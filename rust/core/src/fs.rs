@@ -107,14 +107,12 @@ impl FileSystem {
     /// Where directories are implicit only the leaf's marker is written, once no ancestor is a file. The
     /// walk lists each ancestor (a hit ends it: a directory's ancestors are directories) and, in the same
     /// round trip, HEADs the level below it, which the previous list found empty and so may be a file.
-    /// One new level: HEAD + LIST of `p`, LIST of the parent, PUT.
+    /// One new level: LIST of `p` (a file or a directory?), LIST of the parent, PUT.
     fn mkdirs_implicit(&self, p: &FsPath) -> Result<()> {
-        let found = self.backend.probe(&[Probe::File(p), Probe::Dir(p)])?;
-        if found[0].is_some() {
-            return Err(self.file_in_the_way(p));
-        }
-        if found[1].is_some() {
-            return Ok(());
+        match self.backend.probe(&[Probe::Entry(p)])?.pop().flatten() {
+            Some(s) if s.is_dir => return Ok(()),
+            Some(_) => return Err(self.file_in_the_way(p)),
+            None => {}
         }
         // The last level listed empty: not a directory, perhaps a file.
         let mut below: Option<FsPath> = None;
@@ -148,7 +146,7 @@ impl FileSystem {
     }
 
     /// Opens a writer. Open-time checks (Hadoop's contract): a directory at `p` always fails; an existing
-    /// file fails unless `overwrite`; a file as parent fails. The backend enforces `overwrite=false` again,
+    /// file fails unless `overwrite`; a file as parent fails where directories are real. The backend enforces `overwrite=false` again,
     /// atomically, at commit.
     pub fn create(&self, p: &FsPath, overwrite: bool) -> Result<Box<dyn Writer>> {
         if p.is_root() {
@@ -171,30 +169,22 @@ impl FileSystem {
         self.backend.create(p, &CreateOptions { overwrite })
     }
 
-    /// In one round trip: HEAD of `p` (only when `overwrite=false`: a file there may be replaced), LIST of
-    /// `p/` and HEAD of the parent. With the backend's relaxed checks (S3A's `create.performance`) only
-    /// the HEAD of `p`, to fail fast.
+    /// One request: for `overwrite=false` a LIST that finds a file or a directory at `p`, else a LIST of
+    /// `p/` (a file there may be replaced). With the backend's relaxed checks (S3A's `create.performance`)
+    /// only a HEAD of `p` when `overwrite=false`, to fail fast. As S3A, the parent is not probed: where
+    /// directories are implicit a file as parent is refused by mkdirs and rename, not by create (the
+    /// contract option `create-file-under-file-allowed` says so).
     fn create_checks_implicit(&self, p: &FsPath, overwrite: bool) -> Result<()> {
-        let relaxed = self.backend.relaxed_create_checks();
-        let parent = p.parent().filter(|q| !q.is_root());
-        let mut probes = Vec::with_capacity(3);
-        if !overwrite {
-            probes.push(Probe::File(p));
+        let probe = match (overwrite, self.backend.relaxed_create_checks()) {
+            (false, false) => Probe::Entry(p),
+            (false, true) => Probe::File(p),
+            (true, false) => Probe::Dir(p),
+            (true, true) => return Ok(()),
+        };
+        match self.backend.probe(&[probe])?.pop().flatten() {
+            Some(s) => self.refuse_create_over(p, s.is_dir, overwrite),
+            None => Ok(()),
         }
-        if !relaxed {
-            probes.push(Probe::Dir(p));
-            probes.extend(parent.as_ref().map(Probe::File));
-        }
-        let found = self.backend.probe(&probes)?;
-        for (q, s) in probes.iter().zip(found) {
-            match (*q, s) {
-                (_, None) => {}
-                (Probe::File(x), Some(_)) if x == p => self.refuse_create_over(p, false, overwrite)?,
-                (Probe::File(x), Some(_)) => return Err(self.parent_is_file(p, x)),
-                (Probe::Dir(_), Some(_)) => self.refuse_create_over(p, true, overwrite)?,
-            }
-        }
-        Ok(())
     }
 
     fn refuse_create_over(&self, p: &FsPath, is_dir: bool, overwrite: bool) -> Result<()> {

@@ -105,3 +105,8 @@ fn moto_copy_mode_probe_refuses_header_mode() {
 fn moto_recursive_delete_leaves_nothing() {
     cases::recursive_delete_leaves_nothing(&fixture());
 }
+
+#[test]
+fn moto_entry_probe_sees_past_name_sharing_siblings() {
+    cases::entry_probe_sees_past_name_sharing_siblings(&fixture());
+}

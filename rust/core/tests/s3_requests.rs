@@ -43,15 +43,20 @@ fn measure_all(kind: &'static str) {
     assert_eq!(m.get("HEAD"), Some(&1));
     assert_eq!(total(&m), 1, "getFileStatus of a file = one HEAD");
 
-    let (_, m) = f.measure(|| f.fs.status(&file).unwrap());
-    note("fs.status of a file (HEAD hits)", &m);
-    assert_eq!(total(&m), 1, "a file: one HEAD, no LIST");
-    assert_eq!(trips(&m), 1);
+    let (st, m) = f.measure(|| f.fs.status(&file).unwrap());
+    assert_eq!((st.is_dir, st.len), (false, 5));
+    note("fs.status of a file", &m);
+    assert_eq!(total(&m), 1, "a file: one LIST of the name's prefix");
 
     let (st, m) = f.measure(|| f.fs.status(&g::p(&b, "dir")).unwrap());
     assert!(st.is_dir);
-    note("fs.status of a directory (HEAD misses, then LIST)", &m);
-    assert_eq!((total(&m), trips(&m)), (2, 2));
+    note("fs.status of a directory", &m);
+    assert_eq!(total(&m), 1, "a directory: the same one LIST");
+
+    let (r, m) = f.measure(|| f.fs.exists(&g::p(&b, "missing")).unwrap());
+    assert!(!r);
+    note("fs.exists of a missing path", &m);
+    assert_eq!(total(&m), 1, "nothing there: the same one LIST");
 
     let new = g::p(&b, "dir/new");
     let (_, m) = f.measure(|| {
@@ -65,23 +70,25 @@ fn measure_all(kind: &'static str) {
 
     let (_, m) = f.measure(|| exclusive_put(&f, &g::p(&b, "dir/new2")));
     note("fs.create(overwrite=false)+write+close of a small file", &m);
-    assert_eq!(total(&m), 4, "HEAD + LIST of the path and HEAD of the parent in one round trip, then PUT");
-    assert_eq!(trips(&m), 2);
+    assert_eq!(total(&m), 2, "one LIST finds a file or a directory at the path, then PUT");
+    assert_eq!((m.get("LIST"), m.get("PUT")), (Some(&1), Some(&1)));
 
     let (_, m) = f.measure(|| g::put(&f.fs, &g::p(&b, "dir/new3"), b"abc"));
     note("fs.create(overwrite=true)+write+close of a small file", &m);
-    assert_eq!(total(&m), 3, "LIST of the path and HEAD of the parent in one round trip, then PUT");
+    assert_eq!(total(&m), 2, "LIST of the path's directory prefix, then PUT");
     assert_eq!(trips(&m), 2);
 
     let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/new2"), false).map(|_| ()));
     assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists);
     note("fs.create(overwrite=false) of an existing file (refused at open)", &m);
-    assert_eq!((total(&m), trips(&m)), (3, 1), "the three probes at once, nothing written");
+    assert_eq!((total(&m), trips(&m)), (1, 1), "the one LIST, nothing written");
 
-    let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/new2/under"), false).map(|_| ()));
-    assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
-    note("fs.create below a file (refused at open)", &m);
-    assert_eq!(total(&m), 3);
+    f.fs.mkdirs(&g::p(&b, "dir/taken")).unwrap();
+    let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/taken"), false).map(|_| ()));
+    assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists);
+    note("fs.create(overwrite=false) over a directory (refused at open)", &m);
+    assert_eq!(total(&m), 1, "the same LIST sees the directory");
+    f.fs.delete(&g::p(&b, "dir/taken"), false).unwrap();
 
     let dst = g::p(&b, "dir/renamed");
     let (_, m) = f.measure(|| f.fs.rename(&new, &dst).unwrap());
@@ -117,21 +124,21 @@ fn measure_all(kind: &'static str) {
 
     let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made/deep")).unwrap());
     note("mkdirs of two new levels under an existing dir", &m);
-    assert_eq!(total(&m), 6, "HEAD + LIST of the path, LIST of made/, LIST of the base + HEAD of made, PUT");
+    assert_eq!(total(&m), 5, "LIST of the path, LIST of made/, LIST of the base + HEAD of made, PUT");
     assert_eq!(trips(&m), 4);
 
     let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made/deep/one")).unwrap());
     note("mkdirs of one new level under an existing dir", &m);
-    assert_eq!(total(&m), 4, "HEAD + LIST of the path, LIST of the parent, PUT");
+    assert_eq!(total(&m), 3, "LIST of the path, LIST of the parent, PUT");
 
     let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made")).unwrap());
     note("mkdirs of an existing directory", &m);
-    assert_eq!(total(&m), 2);
+    assert_eq!(total(&m), 1, "one LIST sees the directory");
 
     let (r, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "dir/new2/sub")));
     assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
     note("mkdirs below a file (refused)", &m);
-    assert_eq!(total(&m), 5, "HEAD + LIST of the path, LIST of the parent, LIST of dir/ + HEAD of the parent (a file)");
+    assert_eq!(total(&m), 4, "LIST of the path, LIST of the parent, LIST of dir/ + HEAD of the parent (a file)");
 
     let (_, m) = f.measure(|| assert!(f.fs.delete(&dst, false).unwrap()));
     note("fs.delete of a file", &m);

@@ -126,3 +126,8 @@ fn seaweed_rename_dir_with_1200_entries() {
 fn seaweed_recursive_delete_leaves_nothing() {
     cases::recursive_delete_leaves_nothing(&fixture());
 }
+
+#[test]
+fn seaweed_entry_probe_sees_past_name_sharing_siblings() {
+    cases::entry_probe_sees_past_name_sharing_siblings(&fixture());
+}

@@ -80,7 +80,8 @@ impl MemoryKeys {
 #[async_trait]
 impl RawKeys for MemoryKeys {
     async fn list(&self, req: ListRequest<'_>) -> Result<RawListing> {
-        let scope = req.prefix.trim_end_matches('/');
+        // object_store lists whole path segments: scope to the directory holding the prefix, then filter.
+        let scope = req.prefix.rfind('/').map_or("", |i| &req.prefix[..i]);
         let scope = if scope.is_empty() { None } else { Some(Path::parse(scope).map_err(|e| Error::invalid(e.to_string()))?) };
         let metas: Vec<_> = self.store.list(scope.as_ref()).try_collect().await.map_err(|e| super::map_err(e, req.prefix, "list"))?;
         let mut objects: Vec<RawObject> = metas

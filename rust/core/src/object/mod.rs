@@ -216,20 +216,17 @@ impl Backend for ObjectBackend {
     fn dir_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
         block_on(self.0.dir_status(p))
     }
-    /// A file costs one HEAD; only a miss pays the LIST (a directory: two requests, two round trips).
+    /// One LIST whatever is there (a file, a directory, nothing), where a HEAD then a LIST would cost a
+    /// directory or a missing path (Spark's `exists` checks) two requests in two round trips.
     fn status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
-        block_on(async {
-            match self.0.file_status(p).await? {
-                Some(f) => Ok(Some(f)),
-                None => self.0.dir_status(p).await,
-            }
-        })
+        block_on(self.0.entry_status(p))
     }
     fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
         block_on(futures::future::try_join_all(probes.iter().map(|q| async move {
             match *q {
                 Probe::File(p) => self.0.file_status(p).await,
                 Probe::Dir(p) => self.0.dir_status(p).await,
+                Probe::Entry(p) => self.0.entry_status(p).await,
             }
         })))
     }

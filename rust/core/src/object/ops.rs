@@ -10,6 +10,9 @@ use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::ObjectStoreExt;
 
+/// Keys the entry probe's LIST asks for: enough to pass the few siblings that share a name's prefix.
+const ENTRY_PROBE_KEYS: usize = 16;
+
 impl Shared {
     pub async fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
         if p.is_root() {
@@ -30,6 +33,31 @@ impl Shared {
         let prefix = p.dir_prefix();
         let page = self.keys.list(ListRequest { prefix: &prefix, delimited: false, start_after: None, max_keys: 1, token: None }).await?;
         Ok((!page.objects.is_empty()).then(|| FileStatus::dir(p.clone(), 0)))
+    }
+
+    /// A file or a directory at `p` in one non-delimited LIST of the prefix `key(p)`, which returns the
+    /// key itself first, then its name-sharing siblings (`p.tmp`, `p-1/`...: bytes below `/`), then the
+    /// keys under `p/`. Only when siblings fill the page before `p/` is reached does a second LIST ask.
+    /// The status of a file found so carries the LIST's size and time, as a HEAD's would.
+    pub async fn entry_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        if p.is_root() {
+            return self.dir_status(p).await;
+        }
+        let (key, prefix) = (p.key(), p.dir_prefix());
+        let req = ListRequest { prefix: key, delimited: false, start_after: None, max_keys: ENTRY_PROBE_KEYS, token: None };
+        let page = self.keys.list(req).await?;
+        for o in &page.objects {
+            if o.key == key {
+                return Ok(Some(FileStatus::file(p.clone(), o.size, o.modified_ms)));
+            }
+            if o.key.starts_with(&prefix) {
+                return Ok(Some(FileStatus::dir(p.clone(), 0)));
+            }
+        }
+        match page.next {
+            Some(_) if page.objects.last().is_some_and(|o| o.key.as_str() < prefix.as_str()) => self.dir_status(p).await,
+            _ => Ok(None),
+        }
     }
 
     pub async fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {

@@ -182,3 +182,27 @@ pub fn recursive_delete_leaves_nothing(f: &Fixture) {
         assert!(f.fs.delete(&t, true).unwrap());
     }
 }
+
+/// `create` and `mkdirs` find a file or a directory at a path with one LIST of the name's prefix. More
+/// siblings sharing that prefix (`x.00`, `x-d/`: bytes below `/`) than the LIST's page holds sort before
+/// `x/`: the probe must still see the directory (its second LIST) and must not take a sibling for `x`.
+pub fn entry_probe_sees_past_name_sharing_siblings(f: &Fixture) {
+    let b = fresh_base("entry-probe");
+    for i in 0..20 {
+        g::put(&f.fs, &g::p(&b, &format!("x.{i:02}")), b"sibling");
+    }
+    g::put(&f.fs, &g::p(&b, "x-d/child"), b"cousin");
+    let x = g::p(&b, "x");
+    drop(f.fs.create(&x, false).expect("only siblings share the name: x is free"));
+    f.fs.mkdirs(&x).unwrap();
+    for overwrite in [false, true] {
+        assert_eq!(g::kind(f.fs.create(&x, overwrite).map(|_| ())), Some(ErrorKind::AlreadyExists), "a directory is at x");
+    }
+    f.fs.mkdirs(&x).expect("mkdirs of an existing directory");
+    assert!(f.fs.delete(&x, true).unwrap());
+    g::put(&f.fs, &x, b"file");
+    assert_eq!(g::kind(f.fs.create(&x, false).map(|_| ())), Some(ErrorKind::AlreadyExists), "a file is at x");
+    assert_eq!(g::kind(f.fs.mkdirs(&x)), Some(ErrorKind::AlreadyExists), "mkdirs over a file");
+    assert_eq!(g::read_all(&f.fs, &x).unwrap(), b"file");
+    assert_eq!(g::names(&f.fs, &b).len(), 22, "20 siblings, x-d and x");
+}
