@@ -38,6 +38,11 @@ import org.apache.hadoop.util.Progressable;
 public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   /** Entries fetched per JNI call when listing. */
   static final int LIST_PAGE = 1000;
+  /**
+   * Path capability: a file written through {@code create} appears whole at {@code close} or not at all
+   * (also after a crash), and an aborted stream publishes nothing. A temp file + rename adds nothing then.
+   */
+  public static final String CREATE_INVISIBLE_UNTIL_CLOSE = "fs.commitfs.capability.create.invisible-until-close";
   private static final int CAP_ATOMIC_DIR_RENAME = 1;
   private static final int CAP_IMPLICIT_DIRECTORIES = 2;
 
@@ -325,8 +330,10 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
         return false;
       case CommonPathCapabilities.FS_PATHHANDLES:
         return false;
+      case CommonPathCapabilities.ABORTABLE_STREAM:
       case "fs.commitfs.capability.rename.noreplace":
       case "fs.commitfs.capability.create.exclusive":
+      case CREATE_INVISIBLE_UNTIL_CLOSE:
         return true;
       case "fs.commitfs.capability.directory.rename.atomic":
         return atomicDirectoryRename();
