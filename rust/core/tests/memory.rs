@@ -128,3 +128,8 @@ fn memory_nothing_below_a_file() {
     f.fs.rename(&g::p(&b, "dir/a/b/moved"), &g::p(&b, "dir/a/b/again")).unwrap();
     assert_eq!(f.raw(&b), ["dir/a/b/", "dir/a/b/again", "file"]);
 }
+
+#[test]
+fn memory_read_patterns_against_the_readahead() {
+    support::read_cases::read_patterns(&Fixture::memory());
+}

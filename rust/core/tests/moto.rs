@@ -105,3 +105,8 @@ fn moto_copy_mode_probe_refuses_header_mode() {
 fn moto_recursive_delete_leaves_nothing() {
     cases::recursive_delete_leaves_nothing(&fixture());
 }
+
+#[test]
+fn moto_read_patterns_against_the_readahead() {
+    support::read_cases::read_patterns(&fixture());
+}

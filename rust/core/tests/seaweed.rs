@@ -126,3 +126,8 @@ fn seaweed_rename_dir_with_1200_entries() {
 fn seaweed_recursive_delete_leaves_nothing() {
     cases::recursive_delete_leaves_nothing(&fixture());
 }
+
+#[test]
+fn seaweed_read_patterns_against_the_readahead() {
+    support::read_cases::read_patterns(&fixture());
+}

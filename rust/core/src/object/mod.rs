@@ -13,6 +13,7 @@ mod journal;
 mod keys;
 mod ops;
 mod publish;
+mod readahead;
 mod reader;
 mod retries;
 mod s3;

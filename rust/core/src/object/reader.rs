@@ -1,7 +1,9 @@
-//! Reads: one GET of the first block at open (length, ETag and the first bytes), then ranged GETs pinned to that ETag (a file replaced
-//! while being read fails with Conflict instead of mixing versions), with a readahead block for
-//! sequential reads, and coalesced multi-range reads.
+//! Reads: one GET of the first block at open (length, ETag and the first bytes), then ranged GETs pinned
+//! to that ETag (a file replaced while being read fails with Conflict instead of mixing versions): a
+//! window of GETs in flight for sequential reads (`readahead.rs`), small ranges for random ones, and
+//! coalesced multi-range reads.
 
+use super::readahead::{Plan, Readahead};
 use super::{location, map_err, Shared};
 use crate::backend::Reader;
 use crate::error::{Error, ErrorKind, Result};
@@ -18,13 +20,19 @@ use std::sync::Arc;
 const OPEN_BLOCK: u64 = 64 << 10;
 
 pub struct ObjectReader {
+    object: Arc<Version>,
+    len: u64,
+    /// The last block fetched: (offset, bytes).
+    block: Mutex<Option<(u64, Bytes)>>,
+    ahead: Mutex<Readahead>,
+}
+
+/// The version of the object this reader reads; shared with the GETs running in the background.
+struct Version {
     shared: Arc<Shared>,
     path: FsPath,
     location: Path,
-    len: u64,
     etag: Option<String>,
-    /// The last block fetched: (offset, bytes).
-    block: Mutex<Option<(u64, Bytes)>>,
 }
 
 impl ObjectReader {
@@ -50,12 +58,10 @@ impl ObjectReader {
         };
         match first {
             Ok((meta, bytes)) => Ok(ObjectReader {
-                path: p.clone(),
-                location: loc,
                 len: meta.size,
-                etag: meta.e_tag,
                 block: Mutex::new(bytes.map(|b| (0, b))),
-                shared,
+                ahead: Mutex::new(Readahead::new(meta.size, shared.readahead)),
+                object: Arc::new(Version { path: p.clone(), location: loc, etag: meta.e_tag, shared }),
             }),
             Err(Some(e)) => Err(e),
             Err(None) => {
@@ -67,6 +73,45 @@ impl ObjectReader {
         }
     }
 
+    /// Reads at least one byte at `offset` (< len), part of a caller's read that began there if `first`: from the current block, else from the read-ahead
+    /// window or a fresh GET, which becomes the current block.
+    fn read_some(&self, offset: u64, buf: &mut [u8], first: bool) -> Result<usize> {
+        if let Some(n) = self.from_block(offset, buf) {
+            self.ahead.lock().served(offset, n, first);
+            return Ok(n);
+        }
+        let plan = self.ahead.lock().plan(offset, buf.len(), first, |range| {
+            let object = self.object.clone();
+            async move { object.fetch(range).await }
+        });
+        let (start, bytes) = match plan {
+            Plan::Prefetched(start, task) => (start, block_on(task).map_err(|e| self.object.lost_task(e))??),
+            Plan::Fetch(range) => (range.start, block_on(self.object.fetch(range))?),
+        };
+        let n = copy_from(start, &bytes, offset, buf).ok_or_else(|| self.object.short_body(start, bytes.len(), offset))?;
+        *self.block.lock() = Some((start, bytes));
+        Ok(n)
+    }
+
+    fn from_block(&self, offset: u64, buf: &mut [u8]) -> Option<usize> {
+        let guard = self.block.lock();
+        let (start, bytes) = guard.as_ref()?;
+        copy_from(*start, bytes, offset, buf)
+    }
+}
+
+/// Copies what `bytes` (the file's bytes from `start`) holds at `offset` into `buf`.
+fn copy_from(start: u64, bytes: &Bytes, offset: u64, buf: &mut [u8]) -> Option<usize> {
+    if offset < start || offset >= start + bytes.len() as u64 {
+        return None;
+    }
+    let from = (offset - start) as usize;
+    let n = buf.len().min(bytes.len() - from);
+    buf[..n].copy_from_slice(&bytes[from..from + n]);
+    Some(n)
+}
+
+impl Version {
     async fn fetch(&self, range: Range<u64>) -> Result<Bytes> {
         let opts = GetOptions { range: Some(GetRange::Bounded(range)), if_match: self.etag.clone(), ..Default::default() };
         let result = self.shared.store.get_opts(&self.location, opts).await.map_err(|e| self.read_error(e))?;
@@ -84,16 +129,13 @@ impl ObjectReader {
         }
     }
 
-    fn from_block(&self, offset: u64, buf: &mut [u8]) -> Option<usize> {
-        let guard = self.block.lock();
-        let (start, bytes) = guard.as_ref()?;
-        if offset < *start || offset >= start + bytes.len() as u64 {
-            return None;
-        }
-        let from = (offset - start) as usize;
-        let n = buf.len().min(bytes.len() - from);
-        buf[..n].copy_from_slice(&bytes[from..from + n]);
-        Some(n)
+    fn short_body(&self, start: u64, got: usize, offset: u64) -> Error {
+        Error::at(ErrorKind::Io, self.shared.show(&self.path),
+            format!("the store returned {got} bytes from {start}, short of offset {offset}; retry the read"))
+    }
+
+    fn lost_task(&self, e: tokio::task::JoinError) -> Error {
+        Error::at(ErrorKind::Io, self.shared.show(&self.path), format!("a background read stopped ({e}); retry the read"))
     }
 }
 
@@ -106,23 +148,21 @@ impl Reader for ObjectReader {
         if offset >= self.len || buf.is_empty() {
             return Ok(0);
         }
-        if let Some(n) = self.from_block(offset, buf) {
-            return Ok(n);
+        // Full reads across block and chunk boundaries, as the Reader contract asks: the next chunk
+        // of a sequential window is usually already here.
+        let mut done = 0;
+        while done < buf.len() && offset + (done as u64) < self.len {
+            done += self.read_some(offset + done as u64, &mut buf[done..], done == 0)?;
         }
-        let want = (buf.len() as u64).max(self.shared.readahead);
-        let end = self.len.min(offset + want);
-        let bytes = block_on(self.fetch(offset..end))?;
-        let n = buf.len().min(bytes.len());
-        buf[..n].copy_from_slice(&bytes[..n]);
-        *self.block.lock() = Some((offset, bytes));
-        Ok(n)
+        Ok(done)
     }
 
     fn read_ranges(&self, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
         if let Some(r) = ranges.iter().find(|r| r.end > self.len || r.start > r.end) {
-            return Err(Error::at(ErrorKind::EndOfFile, self.shared.show(&self.path),
+            return Err(Error::at(ErrorKind::EndOfFile, self.object.shared.show(&self.object.path),
                 format!("range {}..{} ends past the end of the file ({} bytes)", r.start, r.end, self.len)));
         }
-        block_on(self.shared.store.get_ranges(&self.location, ranges)).map_err(|e| self.read_error(e))
+        let o = &self.object;
+        block_on(o.shared.store.get_ranges(&o.location, ranges)).map_err(|e| o.read_error(e))
     }
 }
