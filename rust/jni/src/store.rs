@@ -178,6 +178,31 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_coreStatusNanos<'l>(
     })
 }
 
+/// Reads file `path` once with object_store alone, on a store of its own built from the same
+/// configuration (one streaming GET, no commitfs reader): the benchmark's baseline for sequential reads.
+/// Returns `{nanoseconds, bytes}`.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rawObjectRead<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    scheme: JString<'l>,
+    authority: JString<'l>,
+    conf: JObjectArray<'l, JString<'l>>,
+    path: JString<'l>,
+) -> jni::objects::JLongArray<'l> {
+    run(&mut env, |env| {
+        let scheme = marshal::string(env, &scheme, "scheme")?;
+        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
+        let (conf, path) = (marshal::config(env, &conf)?, marshal::path(env, &path)?);
+        let backend = commitfs_core::object::ObjectBackend::s3(&scheme, &authority, &conf)?;
+        let start = std::time::Instant::now();
+        let bytes = backend.raw_read(&path)?;
+        let out = env.new_long_array(2)?;
+        out.set_region(env, 0, &[start.elapsed().as_nanos() as i64, bytes as i64])?;
+        Ok(out)
+    })
+}
+
 pub(crate) fn open_reader(fs: jlong, env: &Env<'_>, path: &JString<'_>) -> NativeResult<Box<dyn commitfs_core::Reader>> {
     Ok(store(fs)?.open(&marshal::path(env, path)?)?)
 }

@@ -359,6 +359,15 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     return store.call(h -> NativeFs.coreStatusNanos(h, p, n));
   }
 
+  /**
+   * {nanoseconds, bytes} of one read of the whole of {@code f} by object_store alone, from Rust, on a
+   * store of its own with this instance's configuration: the benchmark's baseline for sequential reads.
+   */
+  public long[] rawObjectRead(Path f) throws IOException {
+    String authority = uri.getAuthority();
+    return NativeFs.rawObjectRead(scheme, authority, StoreConfig.relevantPairs(getConf(), scheme), storePath(f));
+  }
+
   /** The native store's S3 requests or POSIX syscalls by kind, live (see {@link CommitStatistics}). */
   @Override
   public IOStatistics getIOStatistics() {

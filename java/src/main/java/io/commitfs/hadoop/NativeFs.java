@@ -26,6 +26,9 @@ final class NativeFs {
   /** Nanoseconds taken by {@code n} status calls on {@code path} made by the core itself (no JNI per call). */
   static native long coreStatusNanos(long fs, String path, int n) throws IOException;
 
+  /** {nanoseconds, bytes} of one whole-object read with object_store alone (benchmark baseline). */
+  static native long[] rawObjectRead(String scheme, String authority, String[] conf, String path) throws IOException;
+
   /** Encoded status (see StatusCodec); FileNotFoundException if nothing is there. */
   static native byte[] status(long fs, String path) throws IOException;
 
