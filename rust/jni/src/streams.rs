@@ -5,7 +5,7 @@ use crate::errors::{run, NativeResult};
 use crate::handle::{borrow, into_handle, take};
 use crate::store::{open_reader, open_writer};
 use commitfs_core::{Error, Reader, Writer};
-use jni::objects::{JByteArray, JByteBuffer, JClass, JIntArray, JLongArray, JString};
+use jni::objects::{JByteArray, JByteBuffer, JClass, JIntArray, JLongArray};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned};
 use parking_lot::Mutex;
@@ -35,7 +35,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_openReader<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
+    path: JByteArray<'l>,
 ) -> jlong {
     run(&mut env, |env| Ok(into_handle::<ReaderBox>(open_reader(fs, env, &path)?)))
 }
@@ -170,7 +170,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_create<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
+    path: JByteArray<'l>,
     overwrite: jboolean,
 ) -> jlong {
     run(&mut env, |env| Ok(into_handle::<WriterBox>(Mutex::new(open_writer(fs, env, &path, overwrite)?))))
