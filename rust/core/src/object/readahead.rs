@@ -8,8 +8,8 @@
 //!
 //! Memory per reader is bounded by `MAX_DEPTH × MAX_CHUNK` in flight plus the chunk being consumed.
 
+use super::reader::Block;
 use crate::error::Result;
-use bytes::Bytes;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::ops::Range;
@@ -24,15 +24,15 @@ const MIN_RANDOM: u64 = 64 << 10;
 
 /// What a read that missed the current block should do.
 pub(super) enum Plan {
-    /// The window's chunk covering the offset: its start and its pending GET.
-    Prefetched(u64, JoinHandle<Result<Bytes>>),
+    /// The pending GET of the window's chunk covering the offset.
+    Prefetched(JoinHandle<Result<Block>>),
     /// One ranged GET, now, on the caller's thread.
     Fetch(Range<u64>),
 }
 
 struct Chunk {
     range: Range<u64>,
-    task: JoinHandle<Result<Bytes>>,
+    task: JoinHandle<Result<Block>>,
 }
 
 pub(super) struct Readahead {
@@ -102,7 +102,7 @@ impl Readahead {
     pub fn plan<F, Fut>(&mut self, offset: u64, want: usize, first: bool, spawn: F) -> Plan
     where
         F: Fn(Range<u64>) -> Fut,
-        Fut: Future<Output = Result<Bytes>> + Send + 'static,
+        Fut: Future<Output = Result<Block>> + Send + 'static,
     {
         let want = want as u64;
         let sequential = if first { self.note(offset) } else { self.in_sequence };
@@ -129,13 +129,13 @@ impl Readahead {
         self.top_up(self.streak.min(MAX_DEPTH) + 1, &spawn);
         let chunk = self.window.pop_front().expect("top_up issues at least the chunk at the offset");
         self.last_end = chunk.range.end.min(offset + want);
-        Plan::Prefetched(chunk.range.start, chunk.task)
+        Plan::Prefetched(chunk.task)
     }
 
     fn top_up<F, Fut>(&mut self, chunks: usize, spawn: &F)
     where
         F: Fn(Range<u64>) -> Fut,
-        Fut: Future<Output = Result<Bytes>> + Send + 'static,
+        Fut: Future<Output = Result<Block>> + Send + 'static,
     {
         while self.window.len() < chunks && self.issued_to < self.len {
             let range = self.issued_to..self.len.min(self.issued_to + self.next_chunk);

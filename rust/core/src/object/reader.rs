@@ -22,8 +22,8 @@ const OPEN_BLOCK: u64 = 64 << 10;
 pub struct ObjectReader {
     object: Arc<Version>,
     len: u64,
-    /// The last block fetched: (offset, bytes).
-    block: Mutex<Option<(u64, Bytes)>>,
+    /// The last block fetched.
+    block: Mutex<Option<Block>>,
     ahead: Mutex<Readahead>,
 }
 
@@ -59,7 +59,7 @@ impl ObjectReader {
         match first {
             Ok((meta, bytes)) => Ok(ObjectReader {
                 len: meta.size,
-                block: Mutex::new(bytes.map(|b| (0, b))),
+                block: Mutex::new(bytes.map(|b| Block::new(0, vec![b]))),
                 ahead: Mutex::new(Readahead::new(meta.size, shared.readahead)),
                 object: Arc::new(Version { path: p.clone(), location: loc, etag: meta.e_tag, shared }),
             }),
@@ -84,38 +84,68 @@ impl ObjectReader {
             let object = self.object.clone();
             async move { object.fetch(range).await }
         });
-        let (start, bytes) = match plan {
-            Plan::Prefetched(start, task) => (start, block_on(task).map_err(|e| self.object.lost_task(e))??),
-            Plan::Fetch(range) => (range.start, block_on(self.object.fetch(range))?),
+        let block = match plan {
+            Plan::Prefetched(task) => block_on(task).map_err(|e| self.object.lost_task(e))??,
+            Plan::Fetch(range) => block_on(self.object.fetch(range))?,
         };
-        let n = copy_from(start, &bytes, offset, buf).ok_or_else(|| self.object.short_body(start, bytes.len(), offset))?;
-        *self.block.lock() = Some((start, bytes));
+        let n = block.copy_at(offset, buf).ok_or_else(|| self.object.short_body(block.start, block.len(), offset))?;
+        *self.block.lock() = Some(block);
         Ok(n)
     }
 
     fn from_block(&self, offset: u64, buf: &mut [u8]) -> Option<usize> {
-        let guard = self.block.lock();
-        let (start, bytes) = guard.as_ref()?;
-        copy_from(*start, bytes, offset, buf)
+        self.block.lock().as_ref()?.copy_at(offset, buf)
     }
 }
 
-/// Copies what `bytes` (the file's bytes from `start`) holds at `offset` into `buf`.
-fn copy_from(start: u64, bytes: &Bytes, offset: u64, buf: &mut [u8]) -> Option<usize> {
-    if offset < start || offset >= start + bytes.len() as u64 {
-        return None;
+/// A range of the file as the response body delivered it, piece by piece: gathering the pieces into
+/// one buffer would copy every byte once more.
+pub(super) struct Block {
+    start: u64,
+    parts: Vec<Bytes>,
+    /// End of each part, relative to `start`.
+    ends: Vec<u64>,
+}
+
+impl Block {
+    fn new(start: u64, parts: Vec<Bytes>) -> Self {
+        let ends = parts.iter().scan(0u64, |end, p| { *end += p.len() as u64; Some(*end) }).collect();
+        Block { start, parts, ends }
     }
-    let from = (offset - start) as usize;
-    let n = buf.len().min(bytes.len() - from);
-    buf[..n].copy_from_slice(&bytes[from..from + n]);
-    Some(n)
+
+    fn len(&self) -> u64 {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    /// Copies what this block holds from `offset` into `buf`; `None` if it does not hold `offset`.
+    fn copy_at(&self, offset: u64, buf: &mut [u8]) -> Option<usize> {
+        if offset < self.start || offset >= self.start + self.len() {
+            return None;
+        }
+        let mut at = offset - self.start;
+        let mut i = self.ends.partition_point(|&end| end <= at);
+        let mut done = 0;
+        while done < buf.len() && i < self.parts.len() {
+            let part_start = self.ends[i] - self.parts[i].len() as u64;
+            let from = (at - part_start) as usize;
+            let n = (buf.len() - done).min(self.parts[i].len() - from);
+            buf[done..done + n].copy_from_slice(&self.parts[i][from..from + n]);
+            done += n;
+            at += n as u64;
+            i += 1;
+        }
+        Some(done)
+    }
 }
 
 impl Version {
-    async fn fetch(&self, range: Range<u64>) -> Result<Bytes> {
+    async fn fetch(&self, range: Range<u64>) -> Result<Block> {
+        use futures::TryStreamExt;
+        let start = range.start;
         let opts = GetOptions { range: Some(GetRange::Bounded(range)), if_match: self.etag.clone(), ..Default::default() };
         let result = self.shared.store.get_opts(&self.location, opts).await.map_err(|e| self.read_error(e))?;
-        result.bytes().await.map_err(|e| self.read_error(e))
+        let parts = result.into_stream().try_collect().await.map_err(|e| self.read_error(e))?;
+        Ok(Block::new(start, parts))
     }
 
     fn read_error(&self, e: object_store::Error) -> Error {
@@ -129,7 +159,7 @@ impl Version {
         }
     }
 
-    fn short_body(&self, start: u64, got: usize, offset: u64) -> Error {
+    fn short_body(&self, start: u64, got: u64, offset: u64) -> Error {
         Error::at(ErrorKind::Io, self.shared.show(&self.path),
             format!("the store returned {got} bytes from {start}, short of offset {offset}; retry the read"))
     }
