@@ -151,3 +151,8 @@ fn memory_nothing_below_a_file() {
 fn memory_entry_probe_sees_past_name_sharing_siblings() {
     cases::entry_probe_sees_past_name_sharing_siblings(&Fixture::memory());
 }
+
+#[test]
+fn memory_read_patterns_against_the_readahead() {
+    support::read_cases::read_patterns(&Fixture::memory());
+}

@@ -56,7 +56,7 @@ public final class Main {
                     results.add(r);
                 }
             }
-            String jni = jniOverhead(targets, sizing);
+            String jni = jniOverhead(targets, sizing) + rawRead(o, targets, sizing);
             Report report = new Report(results);
             String header = header(sizing, strace, (System.nanoTime() - started) / 1e9) + jni;
             System.out.println();
@@ -102,6 +102,20 @@ public final class Main {
             w.add(ListWorkload.factory(n, sizing, upstream));
         }
         return w;
+    }
+
+    /** The sequential-read line against object_store alone (see RawRead), when that workload runs. */
+    private static String rawRead(Options o, List<Target> targets, Sizing sizing) {
+        if (!o.keepWorkload("sequential read " + LargeFileWorkloads.human(sizing.largeFileBytes()))) {
+            return "";
+        }
+        try {
+            String line = RawRead.measure(targets, sizing.largeFileBytes());
+            System.err.print("bench: " + line.trim() + "\n");
+            return line;
+        } catch (IOException | RuntimeException e) {
+            return "\nRaw object_store read: not measured (" + e + ")\n";
+        }
     }
 
     /** The JNI-overhead line (see JniOverhead), on the first runnable commitfs POSIX target. */
