@@ -8,17 +8,30 @@ its FileContext checkpoint manager (atomic rename), not the FileSystem fallback.
 """
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from harness.child import read_records
 from harness.sparklog import FILECONTEXT_FALLBACK, checkpoint_fallback_warnings
 from harness.structured import (FILECONTEXT_MANAGER, ROWS_PER_BATCH, checkpoint_managers,
                                 committed_batches, counter_deltas, files_per_batch,
-                                judge_recovery, structured_driver)
+                                judge_recovery, leftover_files, structured_driver)
 
 BATCHES_BEFORE_KILL = 4
 BATCHES_AFTER_RESTART = 4
+COMMIT_MANAGER = "io.commitfs.spark.CommitCheckpointFileManager"
 
 
-def test_structured_streaming_recovers_after_kill9(target, master, tmp_path, metric):
+@pytest.mark.parametrize("manager", ["filecontext", "commitfs"])
+def test_structured_streaming_recovers_after_kill9(target, master, tmp_path, metric, manager):
+    expected_manager = FILECONTEXT_MANAGER
+    if manager == "commitfs":
+        if target.jar is None:
+            pytest.skip("commitfs's checkpoint manager comes with the commitfs jar")
+        conf = {**target.conf, "spark.sql.streaming.checkpointFileManagerClass": COMMIT_MANAGER}
+        target = dataclasses.replace(target, conf=conf)
+        expected_manager = COMMIT_MANAGER
     record = tmp_path / "batches.jsonl"
     # Run 1 stalls after delivering its last batch, so the kill lands between foreachBatch and
     # the commit log: the hardest case (the batch must re-run, rewriting its state files).
@@ -49,11 +62,15 @@ def test_structured_streaming_recovers_after_kill9(target, master, tmp_path, met
     warnings = checkpoint_fallback_warnings(driver.log_text())
     assert not warnings, f"Spark fell back from FileContext ({FILECONTEXT_FALLBACK!r}): {warnings}"
     managers = checkpoint_managers(tmp_path)
-    assert managers and all(m.endswith(FILECONTEXT_MANAGER) for m in managers), managers
+    assert managers and all(m.endswith(expected_manager) for m in managers), managers
 
     per_batch = files_per_batch(target.list_files("ckpt"))
     for batch in range(recovery.resumed_at):
         assert f"offsets/{batch}" in per_batch[batch] and f"commits/{batch}" in per_batch[batch]
+    if manager == "commitfs":
+        # commitfs's own temps (`.name.commitfs-*.tmp`, filec) are hidden from every listing.
+        leftovers = [n for n in leftover_files(target.list_files("ckpt")) if ".commitfs-" not in n]
+        assert not leftovers, f"no Spark temp file with one create per checkpoint file: {leftovers}"
     metric("batches before kill / after restart", f"{len(recovery.run1)} / {len(recovery.run2)}")
     metric("checkpoint files per batch", sorted({len(v) for v in per_batch.values()}))
     deltas = counter_deltas(recovery.run1 + recovery.run2)

@@ -44,6 +44,24 @@ fn memory_g6_listing_consistency_200() {
     g::g6_listing_consistency(&Fixture::memory().fs, &base("/g6"), 200);
 }
 
+/// G7 as far as an in-process store goes (it lives as long as the process): when close returns, the store
+/// itself holds the whole object at its final key, so another filesystem over the same store reads it.
+#[test]
+fn memory_g7_the_store_holds_the_file_when_close_returns() {
+    use object_store::ObjectStoreExt;
+    let f = Fixture::memory();
+    let other = commitfs_core::FileSystem::new(std::sync::Arc::new(f.backend.clone()));
+    let b = base("/g7");
+    for i in 0..20 {
+        let p = g::p(&b, &format!("durable{i}"));
+        let data = vec![i as u8; 1000 * (i + 1)];
+        g::put(&f.fs, &p, &data);
+        let stored = commitfs_core::runtime::block_on(f.backend.store().head(&object_store::path::Path::from(p.key()))).unwrap();
+        assert_eq!(stored.size, data.len() as u64, "{p}: the store holds the whole object");
+        assert_eq!(g::read_all(&other, &p).unwrap(), data);
+    }
+}
+
 #[test]
 fn memory_g8_delete_status_list_read_1000() {
     g::g8_delete_status_list_read(&Fixture::memory().fs, &base("/g8"), 1000);
@@ -132,4 +150,9 @@ fn memory_nothing_below_a_file() {
 #[test]
 fn memory_entry_probe_sees_past_name_sharing_siblings() {
     cases::entry_probe_sees_past_name_sharing_siblings(&Fixture::memory());
+}
+
+#[test]
+fn memory_read_patterns_against_the_readahead() {
+    support::read_cases::read_patterns(&Fixture::memory());
 }

@@ -110,3 +110,8 @@ fn moto_recursive_delete_leaves_nothing() {
 fn moto_entry_probe_sees_past_name_sharing_siblings() {
     cases::entry_probe_sees_past_name_sharing_siblings(&fixture());
 }
+
+#[test]
+fn moto_read_patterns_against_the_readahead() {
+    support::read_cases::read_patterns(&fixture());
+}

@@ -336,27 +336,69 @@ fn posix_cross_process_rename_onto_one_destination_16x50() {
     assert_eq!(root.raw_names("src").len(), 16 * 50 - 50, "losers keep their sources");
 }
 
-#[test]
-fn posix_kill9_mid_write_never_publishes_and_temp_is_swept() {
-    let root = TempRoot::new(0o700);
-    let fs = posix_fs(root.path(), &[("temp.max-age", "2s")]);
-    fs.mkdirs(&base("/k")).unwrap();
-    let env = [("COMMITFS_ROOT", root.path().to_str().unwrap().to_string())];
+/// A slow writer child of `name` under /k, once it has written its first MiB.
+fn slow_writer(root: &TempRoot, name: &str) -> ChildProc {
+    let env = [("COMMITFS_ROOT", root.path().to_str().unwrap().to_string()), ("COMMITFS_NAME", name.to_string())];
     let mut child = ChildProc::spawn("slow-writer", &env, None);
     child.expect("writing");
-    std::thread::sleep(Duration::from_millis(300));
-    let raw = root.raw_names("k");
-    assert!(raw.len() == 1 && raw[0].starts_with(".big.commitfs-"), "the writer's temp is on disk: {raw:?}");
-    assert!(!fs.exists(&base("/k/big")).unwrap(), "nothing published while writing");
-    child.child.kill().unwrap(); // SIGKILL
-    child.child.wait().unwrap();
+    child
+}
+
+/// The one temp of `name` in `dir`.
+fn temp_of(root: &TempRoot, dir: &str, name: &str) -> String {
+    let prefix = format!(".{name}.commitfs-");
+    let temps: Vec<String> = root.raw_names(dir).into_iter().filter(|n| n.starts_with(&prefix)).collect();
+    assert_eq!(temps.len(), 1, "one temp of {name} in {dir}: {temps:?}");
+    temps.into_iter().next().unwrap()
+}
+
+/// `temp` with field `i` of its writer (`<machine>-<pid>-<start>`) replaced by `f(field)`.
+fn alter_writer(temp: &str, i: usize, f: impl Fn(u64) -> u64) -> String {
+    let (head, tail) = temp.rsplit_once(".commitfs-").unwrap();
+    let mut parts: Vec<String> = tail.split('-').map(str::to_string).collect();
+    let width = parts[i].len();
+    parts[i] = format!("{:0width$x}", f(u64::from_str_radix(&parts[i], 16).unwrap()));
+    format!("{head}.commitfs-{}", parts.join("-"))
+}
+
+#[test]
+fn posix_kill9_mid_write_never_publishes_and_the_dead_writers_temp_is_swept_at_once() {
+    let root = TempRoot::new(0o700);
+    let fs = posix_fs(root.path(), &[]); // default max age (24 h): no temp here is old
+    fs.mkdirs(&base("/k")).unwrap();
+    let mut doomed = slow_writer(&root, "big");
+    let mut alive = slow_writer(&root, "live");
+    let mut ours = fs.create(&base("/k/ours"), false).unwrap();
+    ours.write(b"written by the test process itself").unwrap();
+    let doomed_temp = temp_of(&root, "k", "big");
+    let alive_temp = temp_of(&root, "k", "live");
+    for _ in 0..3 {
+        assert!(g::names(&fs, &base("/k")).is_empty(), "temps are hidden");
+    }
+    assert_eq!(root.raw_names("k").len(), 3, "live writers' temps are never swept: {:?}", root.raw_names("k"));
+
+    doomed.child.kill().unwrap(); // SIGKILL
+    doomed.child.wait().unwrap();
+    // Other writers, as the sweep sees them: another host (kept: the age rule applies), and a process
+    // whose pid now belongs to a later one (another start time: swept).
+    let foreign = alter_writer(&doomed_temp, 0, |m| m ^ 1);
+    let reused = alter_writer(&alive_temp, 2, |start| start + 1);
+    for name in [&foreign, &reused] {
+        std::fs::write(root.path().join("k").join(name), b"x").unwrap();
+    }
     assert!(!fs.exists(&base("/k/big")).unwrap(), "nothing published after kill -9");
-    assert!(g::names(&fs, &base("/k")).is_empty(), "the dead writer's temp is hidden");
-    assert_eq!(root.raw_names("k"), raw, "a young temp is not swept");
-    std::thread::sleep(Duration::from_millis(3000));
-    assert!(g::names(&fs, &base("/k")).is_empty());
-    assert!(root.raw_names("k").is_empty(), "a temp older than the max age is swept by listing");
-    assert!(!fs.exists(&base("/k/big")).unwrap());
+    assert!(g::names(&fs, &base("/k")).is_empty(), "temps are hidden");
+    let mut left = vec![alive_temp.clone(), foreign.clone(), temp_of(&root, "k", "ours")];
+    left.sort();
+    assert_eq!(root.raw_names("k"), left, "the next listing swept the dead writer's and the reused pid's temps");
+
+    ours.commit().unwrap();
+    alive.child.kill().unwrap();
+    alive.child.wait().unwrap();
+    assert_eq!(g::names(&fs, &base("/k")), ["ours"]);
+    let mut left = vec![foreign, "ours".to_string()];
+    left.sort();
+    assert_eq!(root.raw_names("k"), left, "only the other host's young temp waits for the max age");
 }
 
 /// Not a test of its own: the entry point of the child processes above (a no-op without a role).
@@ -400,7 +442,7 @@ fn child_process_role() {
         }
         "slow-writer" => {
             let fs = posix_fs(&root, &[]);
-            let mut w = fs.create(&base("/k/big"), false).unwrap();
+            let mut w = fs.create(&base(&format!("/k/{}", env("COMMITFS_NAME"))), false).unwrap();
             w.write(&vec![9u8; 1 << 20]).unwrap();
             say("writing");
             loop {

@@ -131,3 +131,8 @@ fn seaweed_recursive_delete_leaves_nothing() {
 fn seaweed_entry_probe_sees_past_name_sharing_siblings() {
     cases::entry_probe_sees_past_name_sharing_siblings(&fixture());
 }
+
+#[test]
+fn seaweed_read_patterns_against_the_readahead() {
+    support::read_cases::read_patterns(&fixture());
+}

@@ -10,8 +10,11 @@
 
 use crate::errors::NativeResult;
 use commitfs_core::{Config, Error, FileStatus, FsPath, ListPage};
-use jni::objects::{JObjectArray, JString};
+use jni::objects::{JByteArray, JObjectArray, JString};
 use jni::Env;
+use once_cell::sync::Lazy;
+use parking_lot::RwLock;
+use std::collections::HashMap;
 
 pub fn string(env: &Env<'_>, s: &JString<'_>, what: &str) -> NativeResult<String> {
     if s.is_null() {
@@ -27,10 +30,48 @@ pub fn optional_string(env: &Env<'_>, s: &JString<'_>) -> NativeResult<Option<St
     Ok(Some(s.try_to_string(env)?))
 }
 
-/// A path as Hadoop gives it (`path.toUri().getPath()`: absolute and already percent-decoded).
-pub fn path(env: &Env<'_>, s: &JString<'_>) -> NativeResult<FsPath> {
-    let raw = string(env, s, "path")?;
+/// A path as Hadoop gives it (`path.toUri().getPath()`: absolute and already percent-decoded), as
+/// UTF-8 bytes: cheaper to cross than a `String` (no modified-UTF-8 round trip).
+pub fn path(env: &Env<'_>, bytes: &JByteArray<'_>) -> NativeResult<FsPath> {
+    if bytes.is_null() {
+        return Err(Error::invalid("path is null").into());
+    }
+    let raw = String::from_utf8(env.convert_byte_array(bytes)?)
+        .map_err(|e| Error::invalid(format!("path is not UTF-8: {e}")))?;
     FsPath::parse(&raw).map_err(|e| e.with_path(&raw).into())
+}
+
+/// Owner and group names as small numbers, so a status crosses JNI as primitives: Java resolves each
+/// number once (`NativeFs.name`) and caches it. 0 is the empty name (the store has no owners).
+static NAMES: Lazy<RwLock<(HashMap<String, i64>, Vec<String>)>> = Lazy::new(|| RwLock::new((HashMap::new(), vec![String::new()])));
+
+pub fn name_id(name: &str) -> i64 {
+    if name.is_empty() {
+        return 0;
+    }
+    if let Some(&id) = NAMES.read().0.get(name) {
+        return id;
+    }
+    let mut names = NAMES.write();
+    if let Some(&id) = names.0.get(name) {
+        return id;
+    }
+    let id = names.1.len() as i64;
+    names.1.push(name.to_string());
+    names.0.insert(name.to_string(), id);
+    id
+}
+
+pub fn name(id: i64) -> Option<String> {
+    NAMES.read().1.get(usize::try_from(id).ok()?).cloned()
+}
+
+/// Slots of the `long[]` a status is returned in (see `NativeFs.status`).
+pub const STATUS_SLOTS: usize = 5;
+
+/// `{len, modified_ms, permission | is_dir << 32, owner id, group id}`.
+pub fn status_slots(s: &FileStatus) -> [i64; STATUS_SLOTS] {
+    [s.len as i64, s.modified_ms, s.permission as i64 | (s.is_dir as i64) << 32, name_id(&s.owner), name_id(&s.group)]
 }
 
 /// `String[] {key0, value0, key1, value1, ...}` → `Config`.

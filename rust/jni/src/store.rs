@@ -6,7 +6,7 @@ use crate::errors::{run, NativeResult};
 use crate::handle::{borrow, into_handle, take};
 use crate::marshal::{self, Encoder};
 use commitfs_core::{registry, FileSystem};
-use jni::objects::{JByteArray, JClass, JObjectArray, JString};
+use jni::objects::{JByteArray, JClass, JLongArray, JObjectArray, JString};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned};
 use std::sync::Arc;
@@ -60,18 +60,27 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env
     })
 }
 
+/// The status of `path` into `out` (`marshal::status_slots`): primitives only, no Java object built here.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_status<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
-) -> JByteArray<'l> {
+    path: JByteArray<'l>,
+    out: JLongArray<'l>,
+) {
     run(&mut env, |env| {
         let status = store(fs)?.status(&marshal::path(env, &path)?)?;
-        let mut e = Encoder::default();
-        e.status(&status, None);
-        bytes(env, &e.into_bytes())
+        Ok(out.set_region(env, 0, &marshal::status_slots(&status))?)
+    })
+}
+
+/// The owner or group name behind an id of `status` (null if unknown).
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_name<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, id: jlong) -> JString<'l> {
+    run(&mut env, |env| match marshal::name(id) {
+        Some(name) => Ok(env.new_string(name)?),
+        None => Ok(JString::null()),
     })
 }
 
@@ -80,7 +89,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_exists<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
+    path: JByteArray<'l>,
 ) -> jboolean {
     run(&mut env, |env| Ok(store(fs)?.exists(&marshal::path(env, &path)?)?))
 }
@@ -90,7 +99,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_list<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
+    path: JByteArray<'l>,
     start_after: JString<'l>,
     max: jint,
 ) -> JByteArray<'l> {
@@ -105,7 +114,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_list<'l>(
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_mkdirs<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong, path: JString<'l>) {
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_mkdirs<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong, path: JByteArray<'l>) {
     run(&mut env, |env| Ok(store(fs)?.mkdirs(&marshal::path(env, &path)?)?))
 }
 
@@ -114,7 +123,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_delete<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
+    path: JByteArray<'l>,
     recursive: jboolean,
 ) -> jboolean {
     run(&mut env, |env| Ok(store(fs)?.delete(&marshal::path(env, &path)?, recursive)?))
@@ -125,8 +134,8 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rename<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    src: JString<'l>,
-    dst: JString<'l>,
+    src: JByteArray<'l>,
+    dst: JByteArray<'l>,
 ) {
     run(&mut env, |env| {
         let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
@@ -140,8 +149,8 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_renameNoReplace<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    src: JString<'l>,
-    dst: JString<'l>,
+    src: JByteArray<'l>,
+    dst: JByteArray<'l>,
 ) {
     run(&mut env, |env| {
         let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
@@ -165,7 +174,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_coreStatusNanos<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
+    path: JByteArray<'l>,
     n: jint,
 ) -> jlong {
     run(&mut env, |env| {
@@ -178,14 +187,39 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_coreStatusNanos<'l>(
     })
 }
 
-pub(crate) fn open_reader(fs: jlong, env: &Env<'_>, path: &JString<'_>) -> NativeResult<Box<dyn commitfs_core::Reader>> {
+/// Reads file `path` once with object_store alone, on a store of its own built from the same
+/// configuration (one streaming GET, no commitfs reader): the benchmark's baseline for sequential reads.
+/// Returns `{nanoseconds, bytes}`.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rawObjectRead<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    scheme: JString<'l>,
+    authority: JString<'l>,
+    conf: JObjectArray<'l, JString<'l>>,
+    path: JByteArray<'l>,
+) -> jni::objects::JLongArray<'l> {
+    run(&mut env, |env| {
+        let scheme = marshal::string(env, &scheme, "scheme")?;
+        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
+        let (conf, path) = (marshal::config(env, &conf)?, marshal::path(env, &path)?);
+        let backend = commitfs_core::object::ObjectBackend::s3(&scheme, &authority, &conf)?;
+        let start = std::time::Instant::now();
+        let bytes = backend.raw_read(&path)?;
+        let out = env.new_long_array(2)?;
+        out.set_region(env, 0, &[start.elapsed().as_nanos() as i64, bytes as i64])?;
+        Ok(out)
+    })
+}
+
+pub(crate) fn open_reader(fs: jlong, env: &Env<'_>, path: &JByteArray<'_>) -> NativeResult<Box<dyn commitfs_core::Reader>> {
     Ok(store(fs)?.open(&marshal::path(env, path)?)?)
 }
 
 pub(crate) fn open_writer(
     fs: jlong,
     env: &Env<'_>,
-    path: &JString<'_>,
+    path: &JByteArray<'_>,
     overwrite: bool,
 ) -> NativeResult<Box<dyn commitfs_core::Writer>> {
     Ok(store(fs)?.create(&marshal::path(env, path)?, overwrite)?)

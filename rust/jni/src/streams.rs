@@ -5,7 +5,7 @@ use crate::errors::{run, NativeResult};
 use crate::handle::{borrow, into_handle, take};
 use crate::store::{open_reader, open_writer};
 use commitfs_core::{Error, Reader, Writer};
-use jni::objects::{JByteArray, JByteBuffer, JClass, JIntArray, JLongArray, JString};
+use jni::objects::{JByteArray, JByteBuffer, JClass, JIntArray, JLongArray};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned};
 use parking_lot::Mutex;
@@ -35,7 +35,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_openReader<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
+    path: JByteArray<'l>,
 ) -> jlong {
     run(&mut env, |env| Ok(into_handle::<ReaderBox>(open_reader(fs, env, &path)?)))
 }
@@ -83,11 +83,33 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_readArray<'l>(
         if position < 0 || offset < 0 || len < 0 || offset as usize + len as usize > dst.len(env)? {
             return Err(Error::invalid(format!("invalid read: position {position}, offset {offset}, length {len}")).into());
         }
-        let mut buf = vec![0u8; len as usize];
-        let n = reader.read_at(position as u64, &mut buf)?;
-        dst.set_region(env, offset, as_signed(&buf[..n]))?;
-        Ok(n as jint)
+        with_scratch(len as usize, |buf| {
+            let n = reader.read_at(position as u64, buf)?;
+            dst.set_region(env, offset, as_signed(&buf[..n]))?;
+            Ok(n as jint)
+        })
     })
+}
+
+/// Largest scratch buffer a thread keeps between calls.
+const SCRATCH_KEPT: usize = 8 << 20;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on a `len`-byte buffer reused by this thread: a fresh one per read costs an allocation, page
+/// faults and zeroing of the whole length (1 MiB per sequential read).
+fn with_scratch<T>(len: usize, f: impl FnOnce(&mut [u8]) -> NativeResult<T>) -> NativeResult<T> {
+    let mut buf = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    if buf.len() < len {
+        buf.resize(len, 0);
+    }
+    let out = f(&mut buf[..len]);
+    if buf.capacity() <= SCRATCH_KEPT {
+        SCRATCH.with(|s| *s.borrow_mut() = buf);
+    }
+    out
 }
 
 fn as_signed(b: &[u8]) -> &[i8] {
@@ -148,7 +170,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_create<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     fs: jlong,
-    path: JString<'l>,
+    path: JByteArray<'l>,
     overwrite: jboolean,
 ) -> jlong {
     run(&mut env, |env| Ok(into_handle::<WriterBox>(Mutex::new(open_writer(fs, env, &path, overwrite)?))))

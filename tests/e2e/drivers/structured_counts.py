@@ -77,8 +77,11 @@ def main() -> None:
     say(f"query started, checkpoint {cfg['checkpoint']}")
     # Which CheckpointFileManager Spark picks for this path (FileContext-based unless the scheme
     # has no AbstractFileSystem, in which case it falls back to rename-via-FileSystem).
+    # (The session's Hadoop conf, as the query gets it: it carries spark.sql.* settings such as
+    # spark.sql.streaming.checkpointFileManagerClass.)
+    session_conf = spark._jsparkSession.sessionState().newHadoopConf()
     manager = jvm.org.apache.spark.sql.execution.streaming.checkpointing.CheckpointFileManager \
-        .create(jvm.org.apache.hadoop.fs.Path(cfg["checkpoint"]), hadoop_conf)
+        .create(jvm.org.apache.hadoop.fs.Path(cfg["checkpoint"]), session_conf)
     append_record(cfg["facts"], {"checkpoint_manager": manager.getClass().getName()})
     query.awaitTermination(cfg["run_seconds"])
     query.stop()

@@ -13,6 +13,7 @@ mod journal;
 mod keys;
 mod ops;
 mod publish;
+mod readahead;
 mod reader;
 mod retries;
 mod s3;
@@ -152,6 +153,24 @@ impl ObjectBackend {
     #[doc(hidden)]
     pub fn create_with_token(&self, p: &FsPath, overwrite: bool, token: &str) -> Box<dyn Writer> {
         Box::new(writer::ObjectWriter::with_token(self.0.clone(), p, overwrite, token.to_string()))
+    }
+
+    /// Reads the whole object of file `p` with object_store alone (one GET, its body streamed and
+    /// discarded, no commitfs reader); returns the bytes read. The baseline the benchmark compares
+    /// commitfs' sequential reads with, on the same server.
+    #[doc(hidden)]
+    pub fn raw_read(&self, p: &FsPath) -> Result<u64> {
+        use futures::StreamExt;
+        use object_store::ObjectStoreExt;
+        block_on(async {
+            let result = self.0.store.get(&location(p)).await.map_err(|e| map_err(e, self.0.show(p), "read"))?;
+            let mut body = result.into_stream();
+            let mut total = 0;
+            while let Some(chunk) = body.next().await {
+                total += chunk.map_err(|e| map_err(e, self.0.show(p), "read"))?.len() as u64;
+            }
+            Ok(total)
+        })
     }
 
     /// The object_store behind this backend (tests use it to plant objects S3A-style).

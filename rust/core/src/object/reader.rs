@@ -1,7 +1,9 @@
-//! Reads: one GET of the first block at open (length, ETag and the first bytes), then ranged GETs pinned to that ETag (a file replaced
-//! while being read fails with Conflict instead of mixing versions), with a readahead block for
-//! sequential reads, and coalesced multi-range reads.
+//! Reads: one GET of the first block at open (length, ETag and the first bytes), then ranged GETs pinned
+//! to that ETag (a file replaced while being read fails with Conflict instead of mixing versions): a
+//! window of GETs in flight for sequential reads (`readahead.rs`), small ranges for random ones, and
+//! coalesced multi-range reads.
 
+use super::readahead::{Plan, Readahead};
 use super::{location, map_err, Shared};
 use crate::backend::Reader;
 use crate::error::{Error, ErrorKind, Result};
@@ -18,13 +20,19 @@ use std::sync::Arc;
 const OPEN_BLOCK: u64 = 64 << 10;
 
 pub struct ObjectReader {
+    object: Arc<Version>,
+    len: u64,
+    /// The last block fetched.
+    block: Mutex<Option<Block>>,
+    ahead: Mutex<Readahead>,
+}
+
+/// The version of the object this reader reads; shared with the GETs running in the background.
+struct Version {
     shared: Arc<Shared>,
     path: FsPath,
     location: Path,
-    len: u64,
     etag: Option<String>,
-    /// The last block fetched: (offset, bytes).
-    block: Mutex<Option<(u64, Bytes)>>,
 }
 
 impl ObjectReader {
@@ -50,12 +58,10 @@ impl ObjectReader {
         };
         match first {
             Ok((meta, bytes)) => Ok(ObjectReader {
-                path: p.clone(),
-                location: loc,
                 len: meta.size,
-                etag: meta.e_tag,
-                block: Mutex::new(bytes.map(|b| (0, b))),
-                shared,
+                block: Mutex::new(bytes.map(|b| Block::new(0, vec![b]))),
+                ahead: Mutex::new(Readahead::new(meta.size, shared.readahead)),
+                object: Arc::new(Version { path: p.clone(), location: loc, etag: meta.e_tag, shared }),
             }),
             Err(Some(e)) => Err(e),
             Err(None) => {
@@ -67,10 +73,79 @@ impl ObjectReader {
         }
     }
 
-    async fn fetch(&self, range: Range<u64>) -> Result<Bytes> {
+    /// Reads at least one byte at `offset` (< len), part of a caller's read that began there if `first`: from the current block, else from the read-ahead
+    /// window or a fresh GET, which becomes the current block.
+    fn read_some(&self, offset: u64, buf: &mut [u8], first: bool) -> Result<usize> {
+        if let Some(n) = self.from_block(offset, buf) {
+            self.ahead.lock().served(offset, n, first);
+            return Ok(n);
+        }
+        let plan = self.ahead.lock().plan(offset, buf.len(), first, |range| {
+            let object = self.object.clone();
+            async move { object.fetch(range).await }
+        });
+        let block = match plan {
+            Plan::Prefetched(task) => block_on(task).map_err(|e| self.object.lost_task(e))??,
+            Plan::Fetch(range) => block_on(self.object.fetch(range))?,
+        };
+        let n = block.copy_at(offset, buf).ok_or_else(|| self.object.short_body(block.start, block.len(), offset))?;
+        *self.block.lock() = Some(block);
+        Ok(n)
+    }
+
+    fn from_block(&self, offset: u64, buf: &mut [u8]) -> Option<usize> {
+        self.block.lock().as_ref()?.copy_at(offset, buf)
+    }
+}
+
+/// A range of the file as the response body delivered it, piece by piece: gathering the pieces into
+/// one buffer would copy every byte once more.
+pub(super) struct Block {
+    start: u64,
+    parts: Vec<Bytes>,
+    /// End of each part, relative to `start`.
+    ends: Vec<u64>,
+}
+
+impl Block {
+    fn new(start: u64, parts: Vec<Bytes>) -> Self {
+        let ends = parts.iter().scan(0u64, |end, p| { *end += p.len() as u64; Some(*end) }).collect();
+        Block { start, parts, ends }
+    }
+
+    fn len(&self) -> u64 {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    /// Copies what this block holds from `offset` into `buf`; `None` if it does not hold `offset`.
+    fn copy_at(&self, offset: u64, buf: &mut [u8]) -> Option<usize> {
+        if offset < self.start || offset >= self.start + self.len() {
+            return None;
+        }
+        let mut at = offset - self.start;
+        let mut i = self.ends.partition_point(|&end| end <= at);
+        let mut done = 0;
+        while done < buf.len() && i < self.parts.len() {
+            let part_start = self.ends[i] - self.parts[i].len() as u64;
+            let from = (at - part_start) as usize;
+            let n = (buf.len() - done).min(self.parts[i].len() - from);
+            buf[done..done + n].copy_from_slice(&self.parts[i][from..from + n]);
+            done += n;
+            at += n as u64;
+            i += 1;
+        }
+        Some(done)
+    }
+}
+
+impl Version {
+    async fn fetch(&self, range: Range<u64>) -> Result<Block> {
+        use futures::TryStreamExt;
+        let start = range.start;
         let opts = GetOptions { range: Some(GetRange::Bounded(range)), if_match: self.etag.clone(), ..Default::default() };
         let result = self.shared.store.get_opts(&self.location, opts).await.map_err(|e| self.read_error(e))?;
-        result.bytes().await.map_err(|e| self.read_error(e))
+        let parts = result.into_stream().try_collect().await.map_err(|e| self.read_error(e))?;
+        Ok(Block::new(start, parts))
     }
 
     fn read_error(&self, e: object_store::Error) -> Error {
@@ -84,16 +159,13 @@ impl ObjectReader {
         }
     }
 
-    fn from_block(&self, offset: u64, buf: &mut [u8]) -> Option<usize> {
-        let guard = self.block.lock();
-        let (start, bytes) = guard.as_ref()?;
-        if offset < *start || offset >= start + bytes.len() as u64 {
-            return None;
-        }
-        let from = (offset - start) as usize;
-        let n = buf.len().min(bytes.len() - from);
-        buf[..n].copy_from_slice(&bytes[from..from + n]);
-        Some(n)
+    fn short_body(&self, start: u64, got: u64, offset: u64) -> Error {
+        Error::at(ErrorKind::Io, self.shared.show(&self.path),
+            format!("the store returned {got} bytes from {start}, short of offset {offset}; retry the read"))
+    }
+
+    fn lost_task(&self, e: tokio::task::JoinError) -> Error {
+        Error::at(ErrorKind::Io, self.shared.show(&self.path), format!("a background read stopped ({e}); retry the read"))
     }
 }
 
@@ -106,23 +178,21 @@ impl Reader for ObjectReader {
         if offset >= self.len || buf.is_empty() {
             return Ok(0);
         }
-        if let Some(n) = self.from_block(offset, buf) {
-            return Ok(n);
+        // Full reads across block and chunk boundaries, as the Reader contract asks: the next chunk
+        // of a sequential window is usually already here.
+        let mut done = 0;
+        while done < buf.len() && offset + (done as u64) < self.len {
+            done += self.read_some(offset + done as u64, &mut buf[done..], done == 0)?;
         }
-        let want = (buf.len() as u64).max(self.shared.readahead);
-        let end = self.len.min(offset + want);
-        let bytes = block_on(self.fetch(offset..end))?;
-        let n = buf.len().min(bytes.len());
-        buf[..n].copy_from_slice(&bytes[..n]);
-        *self.block.lock() = Some((offset, bytes));
-        Ok(n)
+        Ok(done)
     }
 
     fn read_ranges(&self, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
         if let Some(r) = ranges.iter().find(|r| r.end > self.len || r.start > r.end) {
-            return Err(Error::at(ErrorKind::EndOfFile, self.shared.show(&self.path),
+            return Err(Error::at(ErrorKind::EndOfFile, self.object.shared.show(&self.object.path),
                 format!("range {}..{} ends past the end of the file ({} bytes)", r.start, r.end, self.len)));
         }
-        block_on(self.shared.store.get_ranges(&self.location, ranges)).map_err(|e| self.read_error(e))
+        let o = &self.object;
+        block_on(o.shared.store.get_ranges(&o.location, ranges)).map_err(|e| o.read_error(e))
     }
 }

@@ -8,8 +8,10 @@
 //!   symlinks are refused (one realpath per operation, paid only when a root is set).
 //! - `fs.<scheme>.fsync` (default `true`): fsync the file and its directory before commit, rename,
 //!   mkdir and delete return. `false` trades durability for speed (benchmarks, scratch data).
-//! - `fs.<scheme>.temp.max-age` (default `24h`; bare numbers are seconds): temp files of writers that
-//!   died are removed by listings once older than this (see `temp.rs`).
+//! - `fs.<scheme>.temp.max-age` (default `24h`; bare numbers are seconds): temp files whose writer is not
+//!   provably dead (other hosts sharing the filesystem, older versions) are removed by listings once
+//!   older than this; those of writers on this machine that are gone are removed by the next listing
+//!   (see `temp.rs`).
 //! - `fs.<scheme>.noreplace` (`auto` default, or `link`): `auto` tries renameat2(RENAME_NOREPLACE) and
 //!   switches to link()+unlink() for good when the filesystem refuses it; `link` always uses
 //!   link()+unlink() (what NFS gets; also how tests exercise that path).
@@ -18,6 +20,7 @@
 
 mod errors;
 mod meta;
+mod owner;
 mod reader;
 mod sys;
 mod temp;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod read_cases;
 pub mod s3_cases;
 
 use commitfs_core::object::ObjectBackend;
@@ -58,9 +59,18 @@ pub fn server(kind: &'static str) -> Server {
 /// A server of `kind` of the caller's own (tests that stop or kill it), the launcher process (which
 /// stops the server when its stdin closes) and the server's pid (its process group).
 pub fn launch(kind: &'static str) -> (Server, Child, i32) {
-    let mut child = Command::new("python3")
-        .arg(launcher())
-        .arg(kind)
+    launch_on(kind, None)
+}
+
+/// As `launch`, with the server's state in `data_dir` (seaweed only), kept when it stops: launching
+/// again on the same directory restarts the server on the same data, endpoint and credentials.
+pub fn launch_on(kind: &'static str, data_dir: Option<&std::path::Path>) -> (Server, Child, i32) {
+    let mut cmd = Command::new("python3");
+    cmd.arg(launcher()).arg(kind);
+    if let Some(dir) = data_dir {
+        cmd.arg("--data-dir").arg(dir);
+    }
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

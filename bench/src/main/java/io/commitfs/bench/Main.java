@@ -60,7 +60,7 @@ public final class Main {
             if (o.keepWorkload(StreamingWorkload.NAME)) {
                 streaming = streaming(targets, sizing, proxy, viaProxy, repo, results);
             }
-            String jni = jniOverhead(targets, sizing);
+            String jni = jniOverhead(targets, sizing) + rawRead(o, targets, sizing);
             Report report = new Report(results);
             String header = header(sizing, strace, (System.nanoTime() - started) / 1e9) + streaming + jni;
             System.out.println();
@@ -132,6 +132,20 @@ public final class Main {
                 %d warm-up batches, then per batch ("per op" = per batch; p50/p99 = Spark's triggerExecution; \
                 rate = batches/s):
                 """, StreamingWorkload.STATE_PARTITIONS, StreamingWorkload.warmupBatches(sizing)) + profile;
+    }
+
+    /** The sequential-read line against object_store alone (see RawRead), when that workload runs. */
+    private static String rawRead(Options o, List<Target> targets, Sizing sizing) {
+        if (!o.keepWorkload("sequential read " + LargeFileWorkloads.human(sizing.largeFileBytes()))) {
+            return "";
+        }
+        try {
+            String line = RawRead.measure(targets, sizing.largeFileBytes());
+            System.err.print("bench: " + line.trim() + "\n");
+            return line;
+        } catch (IOException | RuntimeException e) {
+            return "\nRaw object_store read: not measured (" + e + ")\n";
+        }
     }
 
     /** The JNI-overhead line (see JniOverhead), on the first runnable commitfs POSIX target. */

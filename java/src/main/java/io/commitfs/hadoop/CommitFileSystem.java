@@ -3,6 +3,7 @@ package io.commitfs.hadoop;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -38,6 +39,11 @@ import org.apache.hadoop.util.Progressable;
 public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   /** Entries fetched per JNI call when listing. */
   static final int LIST_PAGE = 1000;
+  /**
+   * Path capability: a file written through {@code create} appears whole at {@code close} or not at all
+   * (also after a crash), and an aborted stream publishes nothing. A temp file + rename adds nothing then.
+   */
+  public static final String CREATE_INVISIBLE_UNTIL_CLOSE = "fs.commitfs.capability.create.invisible-until-close";
   private static final int CAP_ATOMIC_DIR_RENAME = 1;
   private static final int CAP_IMPLICIT_DIRECTORIES = 2;
 
@@ -103,16 +109,24 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   /** The store path of {@code p}: absolute and percent-decoded, as the core takes it. */
   String storePath(Path p) {
-    Path q = makeQualified(p);
-    String s = q.toUri().getPath();
+    return pathOf(makeQualified(p));
+  }
+
+  private static String pathOf(Path qualified) {
+    String s = qualified.toUri().getPath();
     return s.isEmpty() ? "/" : s;
+  }
+
+  /** A store path as it crosses JNI. */
+  static byte[] utf8(String storePath) {
+    return storePath.getBytes(StandardCharsets.UTF_8);
   }
 
   // ---- reading and writing ----
 
   @Override
   public FSDataInputStream open(Path f, int bufferSize) throws IOException {
-    String p = storePath(f);
+    byte[] p = utf8(storePath(f));
     statistics.incrementReadOps(1);
     long reader = store.call(h -> NativeFs.openReader(h, p));
     return new FSDataInputStream(new CommitInputStream(qualifiedName(f), reader, readBuffer, statistics));
@@ -121,7 +135,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   @Override
   public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
       short replication, long blockSize, Progressable progress) throws IOException {
-    String p = storePath(f);
+    byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
     long writer = store.call(h -> NativeFs.create(h, p, overwrite));
     return new FSDataOutputStream(new CommitOutputStream(qualifiedName(f), writer, writeBuffer), statistics);
@@ -172,8 +186,8 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
    */
   @Override
   public boolean rename(Path src, Path dst) throws IOException {
-    String s = storePath(src);
-    String d = storePath(dst);
+    byte[] s = utf8(storePath(src));
+    byte[] d = utf8(storePath(dst));
     statistics.incrementWriteOps(1);
     try {
       store.call(h -> {
@@ -189,8 +203,8 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   /** Rename exactly to {@code dst}, atomically failing with FileAlreadyExistsException if it exists. */
   public void renameNoReplace(Path src, Path dst) throws IOException {
-    String s = storePath(src);
-    String d = storePath(dst);
+    byte[] s = utf8(storePath(src));
+    byte[] d = utf8(storePath(dst));
     statistics.incrementWriteOps(1);
     store.call(h -> {
       NativeFs.renameNoReplace(h, s, d);
@@ -200,14 +214,14 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public boolean delete(Path f, boolean recursive) throws IOException {
-    String p = storePath(f);
+    byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
     return store.call(h -> NativeFs.delete(h, p, recursive));
   }
 
   @Override
   public boolean mkdirs(Path f, FsPermission permission) throws IOException {
-    String p = storePath(f);
+    byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
     store.call(h -> {
       NativeFs.mkdirs(h, p);
@@ -216,16 +230,23 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     return true;
   }
 
+  /** The status crosses JNI as primitives; its Path is the caller's, qualified (no URI re-parsed). */
   @Override
   public FileStatus getFileStatus(Path f) throws IOException {
-    String p = storePath(f);
+    Path q = makeQualified(f);
+    byte[] p = utf8(pathOf(q));
     statistics.incrementReadOps(1);
-    return codec.status(store.call(h -> NativeFs.status(h, p)));
+    long[] slots = new long[NativeFs.STATUS_SLOTS];
+    store.call(h -> {
+      NativeFs.status(h, p, slots);
+      return null;
+    });
+    return codec.status(q, slots);
   }
 
   @Override
   public boolean exists(Path f) throws IOException {
-    String p = storePath(f);
+    byte[] p = utf8(storePath(f));
     statistics.incrementReadOps(1);
     return store.call(h -> NativeFs.exists(h, p));
   }
@@ -265,17 +286,19 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   private final class Listing implements RemoteIterator<FileStatus> {
     private final String dir;
+    private final byte[] dirBytes;
     private StatusCodec.Page page;
     private int index;
 
     Listing(String dir) throws IOException {
       this.dir = dir;
+      this.dirBytes = utf8(dir);
       statistics.incrementReadOps(1);
       this.page = fetch(null);
     }
 
     private StatusCodec.Page fetch(String after) throws IOException {
-      return codec.page(store.call(h -> NativeFs.list(h, dir, after, LIST_PAGE)), dir);
+      return codec.page(store.call(h -> NativeFs.list(h, dirBytes, after, LIST_PAGE)), dir);
     }
 
     @Override
@@ -325,8 +348,10 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
         return false;
       case CommonPathCapabilities.FS_PATHHANDLES:
         return false;
+      case CommonPathCapabilities.ABORTABLE_STREAM:
       case "fs.commitfs.capability.rename.noreplace":
       case "fs.commitfs.capability.create.exclusive":
+      case CREATE_INVISIBLE_UNTIL_CLOSE:
         return true;
       case "fs.commitfs.capability.directory.rename.atomic":
         return atomicDirectoryRename();
@@ -355,8 +380,17 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
    * loop: the benchmark compares it with {@code n} {@link #getFileStatus} calls to measure the JNI overhead.
    */
   public long coreStatusNanos(Path f, int n) throws IOException {
-    String p = storePath(f);
+    byte[] p = utf8(storePath(f));
     return store.call(h -> NativeFs.coreStatusNanos(h, p, n));
+  }
+
+  /**
+   * {nanoseconds, bytes} of one read of the whole of {@code f} by object_store alone, from Rust, on a
+   * store of its own with this instance's configuration: the benchmark's baseline for sequential reads.
+   */
+  public long[] rawObjectRead(Path f) throws IOException {
+    String authority = uri.getAuthority();
+    return NativeFs.rawObjectRead(scheme, authority, StoreConfig.relevantPairs(getConf(), scheme), utf8(storePath(f)));
   }
 
   /** The native store's S3 requests or POSIX syscalls by kind, live (see {@link CommitStatistics}). */

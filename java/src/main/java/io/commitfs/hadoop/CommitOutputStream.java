@@ -3,15 +3,17 @@ package io.commitfs.hadoop;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import org.apache.hadoop.fs.Abortable;
 import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * Writes a file that becomes visible, complete, only when {@link #close()} returns (the core's commit:
  * exclusive create or atomic replace, durable where the store is). Bytes gather in a direct buffer and
  * cross JNI in large chunks without a copy. Not thread-safe beyond what Hadoop asks: methods are
- * synchronized. hflush/hsync are not offered: nothing is visible before close.
+ * synchronized. hflush/hsync are not offered: nothing is visible before close. {@link #abort()} discards the
+ * file instead of publishing it, which is how Spark cancels a checkpoint write.
  */
-final class CommitOutputStream extends OutputStream implements StreamCapabilities {
+final class CommitOutputStream extends OutputStream implements StreamCapabilities, Abortable {
   static final int MIN_BUFFER = 64 * 1024;
 
   private final String path;
@@ -97,6 +99,25 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
     }
   }
 
+  /** Discards everything written: nothing is published. After close (or a second abort) does nothing. */
+  @Override
+  public synchronized AbortableResult abort() {
+    boolean alreadyClosed = closed || writer.isClosed();
+    closed = true;
+    writer.close();
+    return new AbortableResult() {
+      @Override
+      public boolean alreadyClosed() {
+        return alreadyClosed;
+      }
+
+      @Override
+      public IOException anyCleanupException() {
+        return null; // aborting only drops temporary state; its failures are not the caller's
+      }
+    };
+  }
+
   private void checkOpen() throws IOException {
     if (closed || writer.isClosed()) {
       throw new IOException(path + ": stream is closed");
@@ -105,7 +126,8 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
 
   @Override
   public boolean hasCapability(String capability) {
-    return false; // no hflush/hsync, no iostatistics, no abort
+    // No hflush/hsync (nothing is visible before close), no iostatistics.
+    return StreamCapabilities.ABORTABLE_STREAM.equalsIgnoreCase(capability);
   }
 
   @Override

@@ -24,27 +24,39 @@ final class NativeFs {
   static native String counters(long fs);
 
   /** Nanoseconds taken by {@code n} status calls on {@code path} made by the core itself (no JNI per call). */
-  static native long coreStatusNanos(long fs, String path, int n) throws IOException;
+  static native long coreStatusNanos(long fs, byte[] path, int n) throws IOException;
 
-  /** Encoded status (see StatusCodec); FileNotFoundException if nothing is there. */
-  static native byte[] status(long fs, String path) throws IOException;
+  /** {nanoseconds, bytes} of one whole-object read with object_store alone (benchmark baseline). */
+  static native long[] rawObjectRead(String scheme, String authority, String[] conf, byte[] path) throws IOException;
 
-  static native boolean exists(long fs, String path) throws IOException;
+  /** Slots of {@link #status}'s result. */
+  static final int STATUS_SLOTS = 5;
+
+  /**
+   * The status of {@code path} into {@code out}: {len, modified ms, permission | isDir << 32, owner id,
+   * group id} (ids: see {@link #name}); FileNotFoundException if nothing is there. Paths cross as UTF-8.
+   */
+  static native void status(long fs, byte[] path, long[] out) throws IOException;
+
+  /** The owner or group name behind an id from {@link #status}; 0 is the empty name. */
+  static native String name(long id);
+
+  static native boolean exists(long fs, byte[] path) throws IOException;
 
   /** One encoded page of children sorted by name, after {@code startAfter} (null: from the start). */
-  static native byte[] list(long fs, String path, String startAfter, int max) throws IOException;
+  static native byte[] list(long fs, byte[] path, String startAfter, int max) throws IOException;
 
-  static native void mkdirs(long fs, String path) throws IOException;
+  static native void mkdirs(long fs, byte[] path) throws IOException;
 
-  static native boolean delete(long fs, String path, boolean recursive) throws IOException;
+  static native boolean delete(long fs, byte[] path, boolean recursive) throws IOException;
 
   /** FileSystem.rename rules: into {@code dst} if it is a directory; never overwrites. */
-  static native void rename(long fs, String src, String dst) throws IOException;
+  static native void rename(long fs, byte[] src, byte[] dst) throws IOException;
 
   /** Exactly to {@code dst}: FileAlreadyExistsException if anything is there. */
-  static native void renameNoReplace(long fs, String src, String dst) throws IOException;
+  static native void renameNoReplace(long fs, byte[] src, byte[] dst) throws IOException;
 
-  static native long openReader(long fs, String path) throws IOException;
+  static native long openReader(long fs, byte[] path) throws IOException;
 
   static native long readerLength(long reader) throws IOException;
 
@@ -58,7 +70,7 @@ final class NativeFs {
 
   static native void closeReader(long reader);
 
-  static native long create(long fs, String path, boolean overwrite) throws IOException;
+  static native long create(long fs, byte[] path, boolean overwrite) throws IOException;
 
   static native void write(long writer, ByteBuffer direct, int offset, int len) throws IOException;
 

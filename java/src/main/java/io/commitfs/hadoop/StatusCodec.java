@@ -26,6 +26,7 @@ final class StatusCodec {
   private final String authority;
   private final String defaultOwner;
   private final long blockSize;
+  private final java.util.concurrent.ConcurrentHashMap<Long, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Stores without owners (S3) report {@code defaultOwner} as owner and group, as S3A does. */
   StatusCodec(String scheme, String authority, String defaultOwner, long blockSize) {
@@ -35,8 +36,23 @@ final class StatusCodec {
     this.blockSize = blockSize;
   }
 
-  FileStatus status(byte[] encoded) {
-    return entry(ByteBuffer.wrap(encoded), null);
+  /** A status from {@code NativeFs.status}'s slots, for the qualified {@code path} that was asked. */
+  FileStatus status(Path path, long[] slots) {
+    boolean isDir = (slots[2] >>> 32) != 0;
+    return new FileStatus(slots[0], isDir, isDir ? 0 : 1, isDir ? 0 : blockSize, slots[1], 0,
+        permission((int) slots[2]), name(slots[3]), name(slots[4]), path);
+  }
+
+  /** Owner and group names by id, resolved across JNI once each. */
+  private String name(long id) {
+    if (id == 0) {
+      return defaultOwner;
+    }
+    return names.computeIfAbsent(id, NativeFs::name);
+  }
+
+  private static FsPermission permission(int bits) {
+    return new FsPermission((short) (bits & 07777));
   }
 
   Page page(byte[] encoded, String dir) {
@@ -67,7 +83,7 @@ final class StatusCodec {
     String group = orDefault(string(in));
     Path p = path(relative ? base + name : name);
     return new FileStatus(len, isDir, isDir ? 0 : 1, isDir ? 0 : blockSize, modified, 0,
-        new FsPermission((short) (permission & 07777)), owner, group, p);
+        permission(permission), owner, group, p);
   }
 
   private String orDefault(String s) {

@@ -200,6 +200,29 @@ class CommitFileSystemTest {
     }
   }
 
+  /** Spark cancels a checkpoint write by aborting its stream: nothing may be published, also not later. */
+  @Test
+  void anAbortedStreamPublishesNothing() throws IOException {
+    Path p = new Path("/d/aborted");
+    assertTrue(fs.hasPathCapability(p, CommonPathCapabilities.ABORTABLE_STREAM));
+    assertTrue(fs.hasPathCapability(p, CommitFileSystem.CREATE_INVISIBLE_UNTIL_CLOSE));
+    FSDataOutputStream out = fs.create(p, false);
+    assertTrue(out.hasCapability(StreamCapabilities.ABORTABLE_STREAM));
+    out.write(new byte[200_000]);
+    assertFalse(out.abort().alreadyClosed());
+    out.close();
+    assertFalse(fs.exists(p), "an aborted stream is never published, not even by a later close");
+    assertThrows(IOException.class, () -> out.write(1));
+    try (FSDataOutputStream again = fs.create(p, false)) {
+      again.write(7);
+    }
+    assertEquals(1, fs.getFileStatus(p).getLen(), "the name was never taken by the aborted writer");
+    FSDataOutputStream closed = fs.create(new Path("/d/closed"), false);
+    closed.close();
+    assertTrue(closed.abort().alreadyClosed(), "abort after close changes nothing");
+    assertTrue(fs.exists(new Path("/d/closed")));
+  }
+
   @Test
   void stringsMentionTheScheme() {
     assertEquals("filec", fs.getScheme());
