@@ -116,14 +116,23 @@ public final class Main {
             if (t.store != Target.Store.S3) {
                 continue;
             }
-            long t0 = System.nanoTime();
-            StreamingWorkload.Outcome out = StreamingWorkload.run(t, sizing, proxy, s3, repo);
-            Result r = out.result();
-            System.err.printf(Locale.ROOT, "bench: %-44s %-16s %s (%.1f s)%n", r.workload(), t.name,
-                    r.ran() ? Report.num(r.totalPerOp()) + " req/batch, p50 " + Report.num(r.p50Millis()) + " ms"
-                            : r.note(), (System.nanoTime() - t0) / 1e9);
-            results.add(r);
-            profile.append(out.profile());
+            List<Target> rows = new ArrayList<>(List.of(t));
+            if (t.commitfs) {
+                // the same s3c target with commitfs's own checkpoint manager (java/src/spark)
+                rows.add(new Target(t.name + " + CommitCheckpointFileManager", t.store, true, false, t.root, t.conf,
+                        t.unavailable));
+            }
+            for (Target row : rows) {
+                long t0 = System.nanoTime();
+                StreamingWorkload.Outcome out = StreamingWorkload.run(row,
+                        row == t ? null : StreamingWorkload.COMMIT_CHECKPOINT_MANAGER, sizing, proxy, s3, repo);
+                Result r = out.result();
+                System.err.printf(Locale.ROOT, "bench: %-44s %-16s %s (%.1f s)%n", r.workload(), row.name,
+                        r.ran() ? Report.num(r.totalPerOp()) + " req/batch, p50 " + Report.num(r.p50Millis()) + " ms"
+                                : r.note(), (System.nanoTime() - t0) / 1e9);
+                results.add(r);
+                profile.append(out.profile());
+            }
         }
         return profile.length() == 0 ? "" : String.format(Locale.ROOT, """
 

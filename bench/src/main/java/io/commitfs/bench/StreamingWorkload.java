@@ -31,6 +31,8 @@ final class StreamingWorkload {
     static final String NAME = "streaming micro-batch (state)";
     /** Shuffle partitions = state stores, each writing one delta file per batch. */
     static final int STATE_PARTITIONS = 4;
+    /** commitfs's checkpoint manager: createAtomic is one exclusive (or overwriting) create, no temp + rename. */
+    static final String COMMIT_CHECKPOINT_MANAGER = "io.commitfs.spark.CommitCheckpointFileManager";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One target's row and the detail lines that explain where its requests go. */
@@ -46,7 +48,12 @@ final class StreamingWorkload {
         return sizing.quick() ? 5 : 20;
     }
 
-    static Outcome run(Target target, Sizing sizing, CountingProxy proxy, Targets.S3Endpoint s3, Path repo) {
+    /**
+     * Runs the query on {@code target}; {@code checkpointManager} (a class name, or null for Spark's default
+     * FileContext-based one) goes to spark.sql.streaming.checkpointFileManagerClass.
+     */
+    static Outcome run(Target target, String checkpointManager, Sizing sizing, CountingProxy proxy,
+                       Targets.S3Endpoint s3, Path repo) {
         if (target.unavailable != null) {
             return new Outcome(Result.skipped(NAME, target, target.unavailable), "");
         }
@@ -57,7 +64,7 @@ final class StreamingWorkload {
         try (ProxyControl control = new ProxyControl(proxy)) {
             work = Files.createTempDirectory("commitfs-bench-stream-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            JsonNode r = drive(target, sizing, control, s3, repo, work);
+            JsonNode r = drive(target, checkpointManager, sizing, control, s3, repo, work);
             return new Outcome(result(target, r), profile(target, r));
         } catch (IOException | RuntimeException e) {
             return new Outcome(Result.skipped(NAME, target, "failed: " + e.getMessage()), "");
@@ -69,8 +76,8 @@ final class StreamingWorkload {
         }
     }
 
-    private static JsonNode drive(Target target, Sizing sizing, ProxyControl control, Targets.S3Endpoint s3,
-                                  Path repo, Path work) throws IOException, InterruptedException {
+    private static JsonNode drive(Target target, String checkpointManager, Sizing sizing, ProxyControl control,
+                                  Targets.S3Endpoint s3, Path repo, Path work) throws IOException, InterruptedException {
         Path log4j = work.resolve("log4j2.properties");
         Files.writeString(log4j, "rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
                 + "appender.console.type = Console\nappender.console.name = console\n"
@@ -78,9 +85,14 @@ final class StreamingWorkload {
                 + "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n");
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("master", "local[2]");
-        cfg.put("conf", sparkConf(target, s3, log4j));
+        Map<String, String> spark = sparkConf(s3, log4j);
+        if (checkpointManager != null) {
+            spark.put("spark.sql.streaming.checkpointFileManagerClass", checkpointManager);
+        }
+        cfg.put("conf", spark);
         cfg.put("client", target.commitfs ? "commitfs" : "s3a");
-        cfg.put("checkpoint", target.dir("streaming") + "/checkpoint");
+        // one checkpoint per row (the s3c target runs twice: Spark's manager and commitfs's)
+        cfg.put("checkpoint", target.dir("streaming-" + target.name.replaceAll("[^A-Za-z0-9]+", "-")) + "/checkpoint");
         cfg.put("proxy_counts_url", control.countsUrl());
         cfg.put("warmup", warmupBatches(sizing));
         cfg.put("batches", measuredBatches(sizing));
@@ -117,7 +129,7 @@ final class StreamingWorkload {
     }
 
     /** The Spark conf of the driver: small and quiet; the filesystem keys exactly as the harness's targets use them. */
-    private static Map<String, String> sparkConf(Target target, Targets.S3Endpoint s3, Path log4j) {
+    private static Map<String, String> sparkConf(Targets.S3Endpoint s3, Path log4j) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("spark.ui.enabled", "false");
         conf.put("spark.ui.showConsoleProgress", "false");
