@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -158,6 +159,27 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
       }
     }
     return create(f, permission, flags.contains(CreateFlag.OVERWRITE), bufferSize, replication, blockSize, progress);
+  }
+
+  /**
+   * FileContext's create. Hadoop's default first asks {@code exists(f)} to validate the flags; our create
+   * already refuses an existing file without OVERWRITE (atomically, at open and again at commit), so only
+   * OVERWRITE without CREATE, which needs the file to exist, pays that probe. (Deprecated in FileSystem,
+   * but DelegateToFileSystem, hence every FileContext create, still calls it.)
+   */
+  @Override
+  @SuppressWarnings("deprecation")
+  protected FSDataOutputStream primitiveCreate(Path f, FsPermission absolutePermission, EnumSet<CreateFlag> flags,
+      int bufferSize, short replication, long blockSize, Progressable progress, Options.ChecksumOpt checksumOpt)
+      throws IOException {
+    if (flags.contains(CreateFlag.APPEND)) {
+      return append(f, bufferSize, progress);
+    }
+    if (!flags.contains(CreateFlag.CREATE)) {
+      CreateFlag.validate(f, exists(f), flags);
+    }
+    return create(f, absolutePermission, flags.contains(CreateFlag.OVERWRITE), bufferSize, replication, blockSize,
+        progress);
   }
 
   @Override

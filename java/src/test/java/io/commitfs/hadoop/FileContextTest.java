@@ -101,4 +101,26 @@ class FileContextTest {
       assertEquals("new", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
   }
+
+  /** Create flags keep Hadoop's meaning without the default's extra existence probe. */
+  @Test
+  void createFlagsKeepTheirMeaning() throws Exception {
+    FileContext fc = context();
+    Path p = new Path("/flags/f");
+    write(fc, p, "one");
+    assertThrows(FileAlreadyExistsException.class, () -> write(fc, p, "two"));
+    try (FSDataOutputStream out = fc.create(p, EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE))) {
+      out.write('3');
+    }
+    try (FSDataOutputStream out = fc.create(p, EnumSet.of(CreateFlag.OVERWRITE))) {
+      out.write('4');
+    }
+    try (FSDataInputStream in = fc.open(p)) {
+      assertEquals('4', in.read());
+    }
+    assertThrows(java.io.FileNotFoundException.class,
+        () -> fc.create(new Path("/flags/missing"), EnumSet.of(CreateFlag.OVERWRITE)));
+    assertThrows(UnsupportedOperationException.class, () -> fc.create(p, EnumSet.of(CreateFlag.APPEND)));
+    assertFalse(fc.util().exists(new Path("/flags/missing")));
+  }
 }
