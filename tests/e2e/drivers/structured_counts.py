@@ -21,6 +21,7 @@ from common import append_record, load_config, say, spark_session, storage_count
 def main() -> None:
     cfg = load_config()
     spark = spark_session(cfg)
+    say(f"running on Spark {spark.version}")
     from pyspark.sql import functions as F
     from pyspark.sql.streaming import StreamingQueryListener
 
@@ -77,8 +78,11 @@ def main() -> None:
     say(f"query started, checkpoint {cfg['checkpoint']}")
     # Which CheckpointFileManager Spark picks for this path (FileContext-based unless the scheme
     # has no AbstractFileSystem, in which case it falls back to rename-via-FileSystem).
-    manager = jvm.org.apache.spark.sql.execution.streaming.checkpointing.CheckpointFileManager \
-        .create(jvm.org.apache.hadoop.fs.Path(cfg["checkpoint"]), hadoop_conf)
+    # (Spark 4 moved the class into a .checkpointing sub-package.)
+    streaming = jvm.org.apache.spark.sql.execution.streaming
+    factory = (streaming.CheckpointFileManager if spark.version.startswith("3.")
+               else streaming.checkpointing.CheckpointFileManager)
+    manager = factory.create(jvm.org.apache.hadoop.fs.Path(cfg["checkpoint"]), hadoop_conf)
     append_record(cfg["facts"], {"checkpoint_manager": manager.getClass().getName()})
     query.awaitTermination(cfg["run_seconds"])
     query.stop()
