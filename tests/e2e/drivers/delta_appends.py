@@ -1,6 +1,6 @@
 """Delta writer: one Spark application appending to a shared Delta table, racing another one.
 
-Writer `create` makes the table (version 0, no rows); the others wait for it. Each writer then
+After a warm-up write to a scratch table of its own, writer `create` makes the table (version 0, no rows); the others wait for it. Each writer then
 signals `ready` and waits for the test's `go` file, so the appends of all writers overlap. Append k
 of writer w holds rows (writer=w, seq=k, i=0..rows-1) and is tagged userMetadata "w<w>-a<k>", so
 every commit in _delta_log names the append it carries. Each append's outcome (success as Spark
@@ -45,11 +45,17 @@ def main() -> None:
         return spark.range(count).select(F.lit(writer).alias("writer"), F.lit(seq).alias("seq"),
                                          F.col("id").alias("i"))
 
+    # A first Delta write in a JVM takes many times longer than the next ones (class loading, JIT):
+    # done on a private scratch table, so that the timed appends of all writers really overlap.
+    rows(-1, 1).write.format("delta").mode("append").save(f"{table}-warmup-w{writer}")
     if cfg["create"]:
         rows(-1, 0).write.format("delta").option("userMetadata", "create").save(table)
         say("table created")
     else:
-        wait_for(lambda: DeltaTable.isDeltaTable(spark, table), "the table to exist")
+        # The file itself, not DeltaTable.isDeltaTable: that answers from a cached DeltaLog.
+        first_commit = spark._jvm.org.apache.hadoop.fs.Path(f"{table}/_delta_log/{0:020d}.json")
+        fs = first_commit.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+        wait_for(lambda: fs.exists(first_commit), "the table to exist")
     touch(cfg["ready"])
     wait_for(lambda: os.path.exists(cfg["go"]), "the go signal")
 
