@@ -88,7 +88,3 @@ def spark_runtime(label: str) -> SparkRuntime:
     return SparkRuntime(label, info["version"], info["hadoop"], python, Path(info["home"]),
                         info["delta"])
 
-
-def default_runtime() -> SparkRuntime:
-    """The Spark of the interpreter running this code (what the demo uses)."""
-    return spark_runtime("4.3")
