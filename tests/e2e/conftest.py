@@ -1,9 +1,11 @@
 """Fixtures for the Spark end-to-end layer.
 
-Every test that takes `target` runs once per scheme in $COMMITFS_E2E_SCHEMES (default
-"filec,s3c"; "file" is the jar-free baseline) and, if it takes `master`, once per mode in
-$COMMITFS_E2E_MODES (default "local"; "standalone" adds a Spark Master+Worker on 127.0.0.1).
-A scheme that cannot run here (no jar, no S3 launcher) is skipped with the reason.
+Every test that takes `target` runs once per scheme in $COMMITFS_E2E_SCHEMES; if it takes `master`,
+once per mode in $COMMITFS_E2E_MODES ("local" = local[2], "standalone" = a Spark Master + Worker on
+127.0.0.1); if it takes `spark`, once per Spark line in $COMMITFS_E2E_SPARKS (each from its own
+Python environment, see harness/sparks.py). $COMMITFS_E2E_EXCLUDE then deselects combinations by
+test-id fragment. The defaults below are CI's matrix. A scheme or Spark that cannot run here (no
+jar, no S3 launcher, no Spark 3.5 virtualenv) is skipped with the reason.
 """
 from __future__ import annotations
 
@@ -16,9 +18,21 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness.s3server import S3Server, launcher_path  # noqa: E402
+from harness.sparks import PYTHONS, SparkUnavailable, spark_runtime  # noqa: E402
 from harness.targets import SCHEMES, TargetUnavailable, find_jar, make_target  # noqa: E402
 
 _METRICS: list[tuple[str, str]] = []
+
+# The default matrix is what CI runs (tests/e2e/README.md explains the choice).
+DEFAULT_SCHEMES = "filec,s3c"
+DEFAULT_MODES = "local,standalone"
+DEFAULT_SPARKS = "4.3,3.5"
+# Standalone on one scheme per Spark line: every pair of mode, Spark line and scheme still meets
+# every test, and the full cross product would cost ~1.5x the time.
+DEFAULT_EXCLUDE = "filec-standalone-spark4.3,s3c-standalone-spark3.5"
+# Combinations that cannot exist, deselected whatever the lists say: commitfs's checkpoint manager
+# extends a Spark 4.x class (Spark 3.5 names its package differently).
+NOT_APPLICABLE = ("spark3.5-commitfs",)
 
 
 def _env_list(name: str, default: str) -> list[str]:
@@ -27,13 +41,47 @@ def _env_list(name: str, default: str) -> list[str]:
 
 def pytest_generate_tests(metafunc):
     if "scheme" in metafunc.fixturenames:
-        schemes = _env_list("COMMITFS_E2E_SCHEMES", "filec,s3c")
+        schemes = _env_list("COMMITFS_E2E_SCHEMES", DEFAULT_SCHEMES)
         unknown = set(schemes) - set(SCHEMES)
         if unknown:
             raise pytest.UsageError(f"COMMITFS_E2E_SCHEMES: unknown {sorted(unknown)}")
         metafunc.parametrize("scheme", schemes, scope="session")
     if "mode" in metafunc.fixturenames:
-        metafunc.parametrize("mode", _env_list("COMMITFS_E2E_MODES", "local"), scope="session")
+        metafunc.parametrize("mode", _env_list("COMMITFS_E2E_MODES", DEFAULT_MODES), scope="session")
+    if "spark_line" in metafunc.fixturenames:
+        lines = _env_list("COMMITFS_E2E_SPARKS", DEFAULT_SPARKS)
+        unknown = set(lines) - set(PYTHONS)
+        if unknown:
+            raise pytest.UsageError(f"COMMITFS_E2E_SPARKS: unknown {sorted(unknown)}")
+        metafunc.parametrize("spark_line", lines, scope="session", ids=lambda v: f"spark{v}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """COMMITFS_E2E_EXCLUDE: comma list of test-id fragments (e.g. "standalone-spark3.5") whose
+    combinations are deselected, to cut the cross product of the lists above down to a matrix."""
+    fragments = _env_list("COMMITFS_E2E_EXCLUDE", DEFAULT_EXCLUDE) + list(NOT_APPLICABLE)
+    keep, drop = [], []
+    for item in items:
+        (drop if any(f in item.nodeid for f in fragments) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_report_header(config):
+    return (f"commitfs e2e: schemes={os.environ.get('COMMITFS_E2E_SCHEMES', DEFAULT_SCHEMES)} "
+            f"modes={os.environ.get('COMMITFS_E2E_MODES', DEFAULT_MODES)} "
+            f"sparks={os.environ.get('COMMITFS_E2E_SPARKS', DEFAULT_SPARKS)} "
+            f"exclude={os.environ.get('COMMITFS_E2E_EXCLUDE', DEFAULT_EXCLUDE) or '-'}")
+
+
+@pytest.fixture(scope="session")
+def spark(spark_line):
+    """The SparkRuntime (pyspark, its Python, its SPARK_HOME) a test's drivers run on."""
+    try:
+        return spark_runtime(spark_line)
+    except SparkUnavailable as why:
+        pytest.skip(str(why))
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +107,7 @@ def target(scheme, s3_server, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def master(mode, tmp_path_factory):
+def master(mode, spark, tmp_path_factory):
     """The Spark master URL for a driver: local[2], or a standalone cluster started once."""
     if mode == "local":
         yield "local[2]"
@@ -68,7 +116,7 @@ def master(mode, tmp_path_factory):
         raise pytest.UsageError(f"COMMITFS_E2E_MODES: unknown mode {mode!r}")
     from harness.standalone import StandaloneCluster
 
-    with StandaloneCluster(tmp_path_factory.mktemp("standalone")) as cluster:
+    with StandaloneCluster(tmp_path_factory.mktemp("standalone"), spark) as cluster:
         yield cluster.master_url
 
 

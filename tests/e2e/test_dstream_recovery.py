@@ -50,7 +50,7 @@ def checkpoint_times(target) -> list[int]:
                   if n.startswith("checkpoint-") and n.split("-", 1)[1].isdigit())
 
 
-def test_dstream_state_recovers_after_kill9(target, master, tmp_path, metric):
+def test_dstream_state_recovers_after_kill9(target, spark, master, tmp_path, metric):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     record = tmp_path / "state.jsonl"
@@ -64,7 +64,7 @@ def test_dstream_state_recovers_after_kill9(target, master, tmp_path, metric):
         "state_checkpoint_seconds": 2,
         "run_seconds": 600,
     }
-    driver = ChildDriver("dstream_counts.py", config, tmp_path, "dstream")
+    driver = ChildDriver("dstream_counts.py", config, tmp_path, "dstream", spark)
     feeder = Feeder(inbox)
 
     def apples(run=None):
@@ -110,6 +110,7 @@ def test_dstream_state_recovers_after_kill9(target, master, tmp_path, metric):
     final = run2[-1]["state"]
     assert final == {"apple": fed, "pear": 2 * fed}, f"fed {fed} files, final state {final}"
 
+    assert driver.log_text().count(f"running on Spark {spark.version}") == 2
     writes = dstream_checkpoint_writes(driver.log_text())
     assert writes, "Spark logged no 'Checkpoint for time ... saved' line"
     assert all(w.file.rsplit("/", 1)[-1].startswith("checkpoint-") for w in writes)

@@ -12,7 +12,7 @@ EXPECTED_FS = {"file": "org.apache.hadoop.fs.LocalFileSystem",
                "s3c": "io.commitfs.hadoop.CommitFileSystem"}
 
 
-def test_rdd_checkpoint_roundtrip(target, master, tmp_path, metric):
+def test_rdd_checkpoint_roundtrip(target, spark, master, tmp_path, metric):
     result = tmp_path / "result.jsonl"
     config = {
         "master": master,
@@ -22,12 +22,13 @@ def test_rdd_checkpoint_roundtrip(target, master, tmp_path, metric):
         "rows": ROWS,
         "result": str(result),
     }
-    driver = ChildDriver("rdd_checkpoint.py", config, tmp_path, "rdd")
+    driver = ChildDriver("rdd_checkpoint.py", config, tmp_path, "rdd", spark)
     try:
         driver.start()
         assert driver.wait(timeout=300) == 0, driver.log_tail()
     finally:
         driver.cleanup()
+    assert f"running on Spark {spark.version}" in driver.log_text()
     [r] = read_records(result)
     assert r["count"] == ROWS and r["is_checkpointed"]
     # Hadoop prints file:///x as file:/x: compare scheme, authority and path separately.

@@ -24,7 +24,7 @@ COMMIT_MANAGER = "io.commitfs.spark.CommitCheckpointFileManager"
 
 
 @pytest.mark.parametrize("manager", ["filecontext", "commitfs"])
-def test_structured_streaming_recovers_after_kill9(target, master, tmp_path, metric, manager):
+def test_structured_streaming_recovers_after_kill9(target, spark, master, tmp_path, metric, manager):
     expected_manager = FILECONTEXT_MANAGER
     if manager == "commitfs":
         if target.jar is None:
@@ -36,7 +36,7 @@ def test_structured_streaming_recovers_after_kill9(target, master, tmp_path, met
     # Run 1 stalls after delivering its last batch, so the kill lands between foreachBatch and
     # the commit log: the hardest case (the batch must re-run, rewriting its state files).
     in_flight = BATCHES_BEFORE_KILL - 1
-    driver = structured_driver(target, master, tmp_path, hold_after_batch=in_flight)
+    driver = structured_driver(target, master, tmp_path, hold_after_batch=in_flight, runtime=spark)
     try:
         driver.start()
         waited = driver.wait_until(lambda: f"holding after delivering batch {in_flight}"
@@ -56,6 +56,7 @@ def test_structured_streaming_recovers_after_kill9(target, master, tmp_path, met
     finally:
         driver.cleanup()
 
+    assert driver.log_text().count(f"running on Spark {spark.version}") == 2
     recovery = judge_recovery(read_records(record), committed_at_kill[-1], ROWS_PER_BATCH)
     assert not recovery.problems, "\n".join(recovery.problems)
     assert recovery.replayed == [in_flight], recovery.replayed

@@ -28,6 +28,7 @@ def main() -> None:
     # The SparkContext must exist (with the commitfs conf and jar) before getOrCreate reads the
     # checkpoint: otherwise the gateway JVM starts without them and cannot resolve the scheme.
     sc = SparkContext(conf=spark_conf(cfg))
+    say(f"running on Spark {sc.version}")
     record_path = cfg["record"]
 
     def record(batch_time, rdd):

@@ -18,6 +18,7 @@ def main() -> None:
     from pyspark import SparkContext
 
     sc = SparkContext(conf=spark_conf(cfg))
+    say(f"running on Spark {sc.version}")
     sc.setCheckpointDir(cfg["checkpoint_dir"])
     rows, partitions = cfg["rows"], cfg["partitions"]
     rdd = sc.parallelize(range(rows), partitions).map(lambda i: (i, i * i))

@@ -21,6 +21,7 @@ from common import append_record, load_config, say, spark_session, storage_count
 def main() -> None:
     cfg = load_config()
     spark = spark_session(cfg)
+    say(f"running on Spark {spark.version}")
     from pyspark.sql import functions as F
     from pyspark.sql.streaming import StreamingQueryListener
 
@@ -77,11 +78,13 @@ def main() -> None:
     say(f"query started, checkpoint {cfg['checkpoint']}")
     # Which CheckpointFileManager Spark picks for this path (FileContext-based unless the scheme
     # has no AbstractFileSystem, in which case it falls back to rename-via-FileSystem).
-    # (The session's Hadoop conf, as the query gets it: it carries spark.sql.* settings such as
-    # spark.sql.streaming.checkpointFileManagerClass.)
+    # (Spark 4 moved the class into a .checkpointing sub-package. The session's Hadoop conf is the
+    # one the query gets: it carries spark.sql.streaming.checkpointFileManagerClass.)
+    streaming = jvm.org.apache.spark.sql.execution.streaming
+    factory = (streaming.CheckpointFileManager if spark.version.startswith("3.")
+               else streaming.checkpointing.CheckpointFileManager)
     session_conf = spark._jsparkSession.sessionState().newHadoopConf()
-    manager = jvm.org.apache.spark.sql.execution.streaming.checkpointing.CheckpointFileManager \
-        .create(jvm.org.apache.hadoop.fs.Path(cfg["checkpoint"]), session_conf)
+    manager = factory.create(jvm.org.apache.hadoop.fs.Path(cfg["checkpoint"]), session_conf)
     append_record(cfg["facts"], {"checkpoint_manager": manager.getClass().getName()})
     query.awaitTermination(cfg["run_seconds"])
     query.stop()

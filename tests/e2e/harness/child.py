@@ -31,6 +31,9 @@ logger.ckpt.name = org.apache.spark.streaming.CheckpointWriter
 logger.ckpt.level = info
 logger.cfm.name = org.apache.spark.sql.execution.streaming.checkpointing
 logger.cfm.level = warn
+# "LogStore `io.delta.storage.HDFSLogStore` is used for scheme `s3c`" (Delta's choice per scheme).
+logger.deltalogstore.name = org.apache.spark.sql.delta.storage.DelegatingLogStore
+logger.deltalogstore.level = info
 # Noise a checkpoint test does not need (a killed driver leaves these behind on restart).
 logger.nativecode.name = org.apache.hadoop.util.NativeCodeLoader
 logger.nativecode.level = error
@@ -69,8 +72,10 @@ def driver_conf(base_conf: dict, workdir: Path) -> dict:
 class ChildDriver:
     """One driver script and its config; start() may be called again after kill9() (a restart)."""
 
-    def __init__(self, script: str, config: dict, workdir: Path, name: str):
+    def __init__(self, script: str, config: dict, workdir: Path, name: str, runtime=None):
+        """runtime: the harness.sparks.SparkRuntime to run on (default: this interpreter's pyspark)."""
         self.script = DRIVERS / script
+        self.runtime = runtime
         self.workdir = workdir
         self.name = name
         self.config_path = workdir / f"{name}.json"
@@ -86,11 +91,16 @@ class ChildDriver:
         self.run += 1
         log = self.workdir / f"{self.name}-run{self.run}.log"
         self.logs.append(log)
-        env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable,
-                   PYTHONUNBUFFERED="1")
+        if self.runtime is None:
+            python = sys.executable
+            env = dict(os.environ, PYSPARK_PYTHON=python, PYSPARK_DRIVER_PYTHON=python)
+        else:
+            python = self.runtime.python
+            env = self.runtime.env()
+        env["PYTHONUNBUFFERED"] = "1"
         with open(log, "wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, str(self.script), str(self.config_path), str(self.run)],
+                [python, str(self.script), str(self.config_path), str(self.run)],
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env=env, cwd=self.workdir, start_new_session=True)
         self.started_at = time.monotonic()

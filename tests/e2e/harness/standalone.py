@@ -25,11 +25,15 @@ def free_port() -> int:
 
 
 class StandaloneCluster:
-    def __init__(self, workdir: Path, cores: int = 2, memory: str = "2g", timeout: float = 180):
+    def __init__(self, workdir: Path, runtime=None, cores: int = 2, memory: str = "2g",
+                 timeout: float = 180):
+        """runtime: the harness.sparks.SparkRuntime whose spark-class starts the daemons (default:
+        the one on PATH); drivers connecting to this cluster must run on the same Spark."""
         self.workdir = workdir
+        self.runtime = runtime
         self._procs: list[subprocess.Popen] = []
         self._logs: list[Path] = []
-        spark_class = shutil.which("spark-class")
+        spark_class = runtime.spark_class if runtime is not None else shutil.which("spark-class")
         if spark_class is None:
             raise FileNotFoundError("spark-class not on PATH (it comes with pyspark)")
         port = free_port()
@@ -49,7 +53,8 @@ class StandaloneCluster:
 
     def _start(self, spark_class: str, name: str, args: list[str]) -> None:
         log = self.workdir / f"{name}.log"
-        env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", SPARK_NO_DAEMONIZE="1")
+        env = self.runtime.env() if self.runtime is not None else dict(os.environ)
+        env.update(SPARK_LOCAL_IP="127.0.0.1", SPARK_NO_DAEMONIZE="1")
         with open(log, "wb") as out:
             self._procs.append(subprocess.Popen(
                 [spark_class, *args], stdout=out, stderr=subprocess.STDOUT,

@@ -17,7 +17,7 @@ ROWS_PER_BATCH = 30
 
 def structured_driver(target, master: str, workdir: Path, name: str = "sss",
                       rows_per_batch: int = ROWS_PER_BATCH, run_seconds: int = 600,
-                      hold_after_batch: int | None = None) -> ChildDriver:
+                      hold_after_batch: int | None = None, runtime=None) -> ChildDriver:
     config = {
         "master": master,
         "conf": driver_conf(target.conf, workdir),
@@ -30,7 +30,7 @@ def structured_driver(target, master: str, workdir: Path, name: str = "sss",
         "run_seconds": run_seconds,
         "hold_after_batch": hold_after_batch,
     }
-    return ChildDriver("structured_counts.py", config, workdir, name)
+    return ChildDriver("structured_counts.py", config, workdir, name, runtime)
 
 
 FILECONTEXT_MANAGER = "FileContextBasedCheckpointFileManager"

@@ -60,8 +60,19 @@ class Target:
                 for name in names
             }
         assert self.s3 is not None
-        prefix = "/".join([self.base_uri.split("/", 3)[3], *parts]).strip("/") + "/"
+        prefix = self._key(*parts) + "/"
         return {key[len(prefix):]: size for key, size in self.s3.list_sizes(prefix).items()}
+
+    def read_text(self, *parts: str) -> str:
+        """The content of the file at uri(*parts), read from the storage itself."""
+        if self.local_root is not None:
+            return self.local_root.joinpath(*parts).read_text()
+        assert self.s3 is not None
+        body = self.s3.client().get_object(Bucket=self.s3.bucket, Key=self._key(*parts))["Body"]
+        return body.read().decode()
+
+    def _key(self, *parts: str) -> str:
+        return "/".join([self.base_uri.split("/", 3)[3], *parts]).strip("/")
 
     def describe(self) -> str:
         return f"{self.scheme} at {self.base_uri}"

@@ -7,6 +7,10 @@
 //! - `retry.timeout`: no retry starts later than this after the first attempt (default 2m);
 //! - `connection.request.timeout`: one request, response body included (default 60s; bare = s);
 //! - `connection.establish.timeout`: one TCP connect (default 5s; bare numbers are ms).
+//!
+//! A timeout of 0 is S3A's "no timeout", and Hadoop 3.3.x ships `fs.s3a.connection.request.timeout=0`
+//! in core-default.xml, so every Spark 3.x job carries it: it keeps the default bound (taken
+//! literally, every request would time out at once; taken as "none", a stalled store would hang).
 
 use crate::config::Config;
 use crate::error::Result;
@@ -32,6 +36,7 @@ impl Retries {
         let opt = |name: &str| conf.bucket_option(scheme, bucket, name);
         let key = |name: &str| format!("fs.{scheme}.{name}");
         let ms = |name: &str, default: u64, bare: u64| Config::parse_duration_ms(&key(name), opt(name), default, bare).map(Duration::from_millis);
+        let timeout = |name: &str, default: u64, bare: u64| ms(name, default, bare).map(|d| if d.is_zero() { Duration::from_millis(default) } else { d });
         let limit_key = if opt("retry.limit").is_some() { "retry.limit" } else { "attempts.maximum" };
         let max_retries = match opt(limit_key) {
             None => DEFAULT_RETRY_LIMIT,
@@ -43,8 +48,8 @@ impl Retries {
                 max_retries,
                 retry_timeout: ms("retry.timeout", DEFAULT_RETRY_TIMEOUT_MS, 1)?,
             },
-            request_timeout: ms("connection.request.timeout", DEFAULT_REQUEST_TIMEOUT_MS, 1000)?,
-            connect_timeout: ms("connection.establish.timeout", DEFAULT_CONNECT_TIMEOUT_MS, 1)?,
+            request_timeout: timeout("connection.request.timeout", DEFAULT_REQUEST_TIMEOUT_MS, 1000)?,
+            connect_timeout: timeout("connection.establish.timeout", DEFAULT_CONNECT_TIMEOUT_MS, 1)?,
         })
     }
 
@@ -83,6 +88,10 @@ mod tests {
         let mut c2 = c.clone();
         c2.set("fs.s3c.retry.limit", "0");
         assert_eq!(Retries::from_config("s3c", "b", &c2).unwrap().retry.max_retries, 0);
+        // Hadoop 3.3.4's core-default.xml: request timeout 0 ("none" in S3A) keeps the bounded default.
+        let h334 = Config::from_pairs([("fs.s3a.connection.request.timeout", "0"), ("fs.s3a.connection.establish.timeout", "0")]);
+        let r = Retries::from_config("s3c", "b", &h334).unwrap();
+        assert_eq!((r.request_timeout, r.connect_timeout), (Duration::from_millis(DEFAULT_REQUEST_TIMEOUT_MS), Duration::from_millis(DEFAULT_CONNECT_TIMEOUT_MS)));
         c2.set("fs.s3c.retry.limit", "many");
         assert!(Retries::from_config("s3c", "b", &c2).is_err());
     }

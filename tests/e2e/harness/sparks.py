@@ -1,0 +1,90 @@
+"""Which Spark a driver runs on: one Python interpreter with one pyspark, and that pyspark's SPARK_HOME.
+
+The e2e layer runs the same scenarios on several Spark lines (4.3 with its Hadoop 3.5 client, 3.5
+with Hadoop 3.3.4), each from its own Python environment: pyspark 4.3 from the interpreter running
+pytest, pyspark 3.5 from the virtualenv scripts/setup.sh creates. Everything a driver, a standalone
+Master/Worker or a Python worker launches must come from the same pyspark, so SPARK_HOME and the
+Python executables are always set explicitly (an inherited SPARK_HOME would mix two Sparks).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+CACHE = Path(os.environ.get("COMMITFS_CACHE", Path.home() / ".cache" / "commitfs"))
+
+# label -> (env var naming the interpreter, default interpreter). 4.3 is the pytest interpreter's own.
+PYTHONS = {
+    "4.3": ("COMMITFS_SPARK43_PYTHON", sys.executable),
+    "3.5": ("COMMITFS_SPARK35_PYTHON", str(CACHE / "venv-spark35" / "bin" / "python")),
+}
+
+
+class SparkUnavailable(Exception):
+    """This Spark line is not installed here (tests skip with this message)."""
+
+
+@dataclass(frozen=True)
+class SparkRuntime:
+    label: str  # "4.3", "3.5"
+    version: str  # the exact pyspark version
+    hadoop: str  # the Hadoop client version in its jars/
+    python: str
+    home: Path  # the pyspark package directory, a complete SPARK_HOME
+    delta: Optional[str] = None  # the delta-spark version installed next to it, if any
+
+    def env(self, base: Optional[dict] = None) -> dict:
+        """An environment for any process of this Spark (driver, spark-class, Python workers)."""
+        env = dict(os.environ if base is None else base)
+        env.update(SPARK_HOME=str(self.home), PYSPARK_PYTHON=self.python,
+                   PYSPARK_DRIVER_PYTHON=self.python,
+                   PATH=f"{Path(self.python).parent}{os.pathsep}{env.get('PATH', '')}")
+        return env
+
+    @property
+    def spark_class(self) -> str:
+        return str(self.home / "bin" / "spark-class")
+
+    def describe(self) -> str:
+        return f"Spark {self.version} (Hadoop {self.hadoop})"
+
+
+_PROBE = """\
+import glob, importlib.metadata, json, os, pyspark
+home = os.path.dirname(pyspark.__file__)
+jars = glob.glob(os.path.join(home, "jars", "hadoop-client-api-*.jar"))
+try:
+    delta = importlib.metadata.version("delta-spark")
+except importlib.metadata.PackageNotFoundError:
+    delta = None
+print(json.dumps({"version": pyspark.__version__, "home": home, "delta": delta,
+                  "hadoop": jars[0].rsplit("-", 1)[1][:-4] if jars else "?"}))
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def spark_runtime(label: str) -> SparkRuntime:
+    if label not in PYTHONS:
+        raise ValueError(f"unknown Spark {label!r}; expected one of {sorted(PYTHONS)}")
+    env_var, default = PYTHONS[label]
+    python = os.environ.get(env_var, default)
+    if not Path(python).exists():
+        raise SparkUnavailable(f"Spark {label}: no interpreter at {python} (run scripts/setup.sh, "
+                               f"or set {env_var})")
+    probe = subprocess.run([python, "-c", _PROBE], capture_output=True, text=True, timeout=120,
+                           env={k: v for k, v in os.environ.items() if k != "SPARK_HOME"})
+    if probe.returncode != 0:
+        raise SparkUnavailable(f"Spark {label}: {python} cannot import pyspark: "
+                               f"{probe.stderr.strip()[-300:]}")
+    info = json.loads(probe.stdout)
+    if not info["version"].startswith(label + "."):
+        raise SparkUnavailable(f"Spark {label}: {python} has pyspark {info['version']}")
+    return SparkRuntime(label, info["version"], info["hadoop"], python, Path(info["home"]),
+                        info["delta"])
+
