@@ -212,6 +212,30 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rawObjectRead<'l>(
     })
 }
 
+/// Writes `bytes` bytes to file `path` once with object_store alone (one multipart upload, no commitfs
+/// writer), on a store of its own built from the same configuration: the benchmark's baseline for
+/// sequential writes. Returns the nanoseconds taken.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rawObjectWrite<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    scheme: JString<'l>,
+    authority: JString<'l>,
+    conf: JObjectArray<'l, JString<'l>>,
+    path: JByteArray<'l>,
+    bytes: jlong,
+) -> jlong {
+    run(&mut env, |env| {
+        let scheme = marshal::string(env, &scheme, "scheme")?;
+        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
+        let (conf, path) = (marshal::config(env, &conf)?, marshal::path(env, &path)?);
+        let backend = commitfs_core::object::ObjectBackend::s3(&scheme, &authority, &conf)?;
+        let start = std::time::Instant::now();
+        backend.raw_write(&path, bytes.max(0) as u64)?;
+        Ok(start.elapsed().as_nanos() as jlong)
+    })
+}
+
 pub(crate) fn open_reader(fs: jlong, env: &Env<'_>, path: &JByteArray<'_>) -> NativeResult<Box<dyn commitfs_core::Reader>> {
     Ok(store(fs)?.open(&marshal::path(env, path)?)?)
 }

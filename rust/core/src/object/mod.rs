@@ -26,7 +26,7 @@ use crate::path::FsPath;
 use crate::runtime::block_on;
 use keys::RawKeys;
 use object_store::path::Path;
-use object_store::ObjectStore;
+use object_store::{ObjectStore, WriteMultipart};
 use std::sync::Arc;
 
 pub use counting::Counters;
@@ -170,6 +170,29 @@ impl ObjectBackend {
                 total += chunk.map_err(|e| map_err(e, self.0.show(p), "read"))?.len() as u64;
             }
             Ok(total)
+        })
+    }
+
+    /// Writes `size` bytes to the object of `p` with object_store alone (one multipart upload of this
+    /// backend's part size, the same number of parts in flight as commitfs' writer, no commitfs writer):
+    /// the baseline the benchmark compares commitfs' sequential writes with, on the same server.
+    #[doc(hidden)]
+    pub fn raw_write(&self, p: &FsPath, size: u64) -> Result<()> {
+        let fail = |e| map_err(e, self.0.show(p), "write");
+        let _in_runtime = crate::runtime::handle().enter(); // part uploads are spawned onto the shared runtime
+        block_on(async {
+            let upload = self.0.store.put_multipart_opts(&location(p), Default::default()).await.map_err(fail)?;
+            let mut upload = WriteMultipart::new_with_chunk_size(upload, self.0.part_size);
+            let chunk = bytes::Bytes::from(vec![0x5a_u8; 1 << 20]);
+            let mut left = size;
+            while left > 0 {
+                upload.wait_for_capacity(PARTS_IN_FLIGHT).await.map_err(fail)?;
+                let n = left.min(chunk.len() as u64);
+                upload.put(chunk.slice(..n as usize));
+                left -= n;
+            }
+            upload.finish().await.map_err(fail)?;
+            Ok(())
         })
     }
 

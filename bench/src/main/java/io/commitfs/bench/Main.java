@@ -143,18 +143,24 @@ public final class Main {
                 """, StreamingWorkload.STATE_PARTITIONS, StreamingWorkload.warmupBatches(sizing)) + profile;
     }
 
-    /** The sequential-read line against object_store alone (see RawRead), when that workload runs. */
+    /** The sequential read and write lines against object_store alone (see RawBaseline), when those run. */
     private static String rawRead(Options o, List<Target> targets, Sizing sizing) {
-        if (!o.keepWorkload("sequential read " + LargeFileWorkloads.human(sizing.largeFileBytes()))) {
-            return "";
+        StringBuilder out = new StringBuilder();
+        String size = LargeFileWorkloads.human(sizing.largeFileBytes());
+        for (String what : new String[] {"write", "read"}) {
+            if (!o.keepWorkload("sequential " + what + " " + size)) {
+                continue;
+            }
+            try {
+                String line = what.equals("read") ? RawBaseline.measureRead(targets, sizing.largeFileBytes())
+                        : RawBaseline.measureWrite(targets, sizing.largeFileBytes());
+                System.err.print("bench: " + line.trim() + "\n");
+                out.append(line);
+            } catch (IOException | RuntimeException e) {
+                out.append("\nRaw object_store ").append(what).append(": not measured (").append(e).append(")\n");
+            }
         }
-        try {
-            String line = RawRead.measure(targets, sizing.largeFileBytes());
-            System.err.print("bench: " + line.trim() + "\n");
-            return line;
-        } catch (IOException | RuntimeException e) {
-            return "\nRaw object_store read: not measured (" + e + ")\n";
-        }
+        return out.toString();
     }
 
     /** The JNI-overhead line (see JniOverhead), on the first runnable commitfs POSIX target. */

@@ -415,6 +415,16 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     return NativeFs.rawObjectRead(scheme, authority, StoreConfig.relevantPairs(getConf(), scheme), utf8(storePath(f)));
   }
 
+  /**
+   * Nanoseconds of one write of {@code bytes} bytes to {@code f} by object_store alone (one multipart
+   * upload), from Rust, on a store of its own: the benchmark's baseline for sequential writes.
+   */
+  public long rawObjectWrite(Path f, long bytes) throws IOException {
+    String authority = uri.getAuthority();
+    return NativeFs.rawObjectWrite(scheme, authority, StoreConfig.relevantPairs(getConf(), scheme), utf8(storePath(f)),
+        bytes);
+  }
+
   /** The native store's S3 requests or POSIX syscalls by kind, live (see {@link CommitStatistics}). */
   @Override
   public IOStatistics getIOStatistics() {

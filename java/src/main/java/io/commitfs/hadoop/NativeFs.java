@@ -29,6 +29,10 @@ final class NativeFs {
   /** {nanoseconds, bytes} of one whole-object read with object_store alone (benchmark baseline). */
   static native long[] rawObjectRead(String scheme, String authority, String[] conf, byte[] path) throws IOException;
 
+  /** Nanoseconds of one write of {@code bytes} bytes with object_store alone (benchmark baseline). */
+  static native long rawObjectWrite(String scheme, String authority, String[] conf, byte[] path, long bytes)
+      throws IOException;
+
   /** Slots of {@link #status}'s result. */
   static final int STATUS_SLOTS = 5;
 
