@@ -146,8 +146,8 @@ impl FileSystem {
     }
 
     /// Opens a writer. Open-time checks (Hadoop's contract): a directory at `p` always fails; an existing
-    /// file fails unless `overwrite`; a file as parent fails where directories are real. The backend enforces `overwrite=false` again,
-    /// atomically, at commit.
+    /// file fails unless `overwrite`; a file as parent fails where directories are real. The backend
+    /// enforces `overwrite=false` again, atomically, at commit.
     pub fn create(&self, p: &FsPath, overwrite: bool) -> Result<Box<dyn Writer>> {
         if p.is_root() {
             return Err(Error::at(ErrorKind::IsDirectory, self.display(p), "cannot create a file at the root"));
