@@ -15,12 +15,12 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 jar="${COMMITFS_JAR:-$here/build/libs/commitfs-0.1.0.jar}"
 if [ -z "${COMMITFS_JAR:-}" ] && [ ! -f "$jar" ] && [ -f "$here/build.gradle" ]; then
   log "building the commitfs jar (gradle jar)"
-  (cd "$here" && gradle -q --console=plain jar) || log "gradle jar failed: commitfs rows will be skipped"
+  (cd "$here" && gradle --no-daemon -q --console=plain jar) || log "gradle jar failed: commitfs rows will be skipped"
 fi
 [ -f "$jar" ] || log "no $jar: only the peers are measured"
 
 log "building the harness"
-(cd "$here/bench" && gradle -q --console=plain writeClasspath)
+(cd "$here/bench" && gradle --no-daemon -q --console=plain writeClasspath)
 cp="$(cat "$here/bench/build/classpath.txt")"
 [ -f "$jar" ] && cp="$jar:$cp"
 
