@@ -187,6 +187,21 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_coreStatusNanos<'l>(
     })
 }
 
+/// A store of its own (not the shared one), built from the same configuration, for the benchmark's
+/// object_store-alone baselines; and the path they read or write.
+fn baseline_store(
+    env: &mut Env<'_>,
+    scheme: &JString<'_>,
+    authority: &JString<'_>,
+    conf: &JObjectArray<'_, JString<'_>>,
+    path: &JByteArray<'_>,
+) -> NativeResult<(commitfs_core::object::ObjectBackend, commitfs_core::FsPath)> {
+    let scheme = marshal::string(env, scheme, "scheme")?;
+    let authority = marshal::optional_string(env, authority)?.unwrap_or_default();
+    let (conf, path) = (marshal::config(env, conf)?, marshal::path(env, path)?);
+    Ok((commitfs_core::object::ObjectBackend::s3(&scheme, &authority, &conf)?, path))
+}
+
 /// Reads file `path` once with object_store alone, on a store of its own built from the same
 /// configuration (one streaming GET, no commitfs reader): the benchmark's baseline for sequential reads.
 /// Returns `{nanoseconds, bytes}`.
@@ -200,10 +215,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rawObjectRead<'l>(
     path: JByteArray<'l>,
 ) -> jni::objects::JLongArray<'l> {
     run(&mut env, |env| {
-        let scheme = marshal::string(env, &scheme, "scheme")?;
-        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
-        let (conf, path) = (marshal::config(env, &conf)?, marshal::path(env, &path)?);
-        let backend = commitfs_core::object::ObjectBackend::s3(&scheme, &authority, &conf)?;
+        let (backend, path) = baseline_store(env, &scheme, &authority, &conf, &path)?;
         let start = std::time::Instant::now();
         let bytes = backend.raw_read(&path)?;
         let out = env.new_long_array(2)?;
@@ -226,10 +238,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rawObjectWrite<'l>(
     bytes: jlong,
 ) -> jlong {
     run(&mut env, |env| {
-        let scheme = marshal::string(env, &scheme, "scheme")?;
-        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
-        let (conf, path) = (marshal::config(env, &conf)?, marshal::path(env, &path)?);
-        let backend = commitfs_core::object::ObjectBackend::s3(&scheme, &authority, &conf)?;
+        let (backend, path) = baseline_store(env, &scheme, &authority, &conf, &path)?;
         let start = std::time::Instant::now();
         backend.raw_write(&path, bytes.max(0) as u64)?;
         Ok(start.elapsed().as_nanos() as jlong)
