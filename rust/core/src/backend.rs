@@ -107,6 +107,24 @@ pub enum Probe<'a> {
     Entry(&'a FsPath),
 }
 
+/// What a rename learns of its destination where directories are implicit (`Backend::rename_destination`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DestinationView {
+    /// The index of the first ancestor found to be a file.
+    pub file_ancestor: Option<usize>,
+    pub dst_is_dir: bool,
+}
+
+/// What `Backend::delete_if_file` found at the path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Removed {
+    /// A file, now deleted.
+    File,
+    /// A directory, left alone.
+    Directory,
+    Nothing,
+}
+
 pub trait Backend: Send + Sync + 'static {
     /// The user-facing form of a path for messages: `s3c://bucket/key`, `filec:///dir/file`.
     fn display(&self, p: &FsPath) -> String;
@@ -135,6 +153,14 @@ pub trait Backend: Send + Sync + 'static {
             })
             .collect()
     }
+    /// Whether `dst` is a directory, and which of `ancestors` (outermost first) is a file, if any. The
+    /// default asks it all in one `probe`; object stores first try one LIST that sees them all.
+    fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<DestinationView> {
+        let mut probes = vec![Probe::Dir(dst)];
+        probes.extend(ancestors.iter().map(Probe::File));
+        let found = self.probe(&probes)?;
+        Ok(DestinationView { file_ancestor: found[1..].iter().position(Option::is_some), dst_is_dir: found[0].is_some() })
+    }
     /// S3A's `create.performance`: `create` skips its open-time probes, except the HEAD that makes an
     /// exclusive create fail fast (the commit stays exclusive either way).
     fn relaxed_create_checks(&self) -> bool {
@@ -161,6 +187,15 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Deletes file `p`; Ok(false) if there was none.
     fn delete_file(&self, p: &FsPath) -> Result<bool>;
+    /// Deletes `p` if it is a file; a directory is left for `delete_dir`. The default asks `status` first;
+    /// backends that can tell from the delete itself, or learn more from one look, override it.
+    fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
+        Ok(match self.status(p)? {
+            Some(s) if s.is_dir => Removed::Directory,
+            Some(_) if self.delete_file(p)? => Removed::File,
+            _ => Removed::Nothing,
+        })
+    }
     /// Deletes directory `p` and everything below it; Ok(false) if there was none. The caller checked
     /// emptiness when the user asked for a non-recursive delete.
     fn delete_dir(&self, p: &FsPath) -> Result<bool>;

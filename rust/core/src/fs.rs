@@ -1,7 +1,7 @@
 //! Hadoop's filesystem semantics (filesystem.md), implemented once over any `Backend`. Each rule below is
 //! a check made with the cheapest primitive that answers it, so the S3 request counts stay minimal.
 
-use crate::backend::{Backend, Capabilities, CreateOptions, FileStatus, ListPage, Probe, Reader, Writer};
+use crate::backend::{Backend, Capabilities, CreateOptions, FileStatus, ListPage, Probe, Reader, Removed, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
 use std::sync::Arc;
@@ -246,8 +246,8 @@ impl FileSystem {
         self.rename_to(src, dst, true)
     }
 
-    /// Whether `dst` is a directory. Where directories are implicit, the same round trip HEADs the
-    /// ancestors of `dst` that are not ancestors of `src` (those are directories: `src` is in them), so
+    /// Whether `dst` is a directory. Where directories are implicit, the ancestors of `dst` that are not
+    /// ancestors of `src` (those are directories: `src` is in them) are checked in the same look, so
     /// nothing lands below a file; a rename within one directory asks nothing more.
     fn probe_destination(&self, src: &FsPath, dst: &FsPath) -> Result<bool> {
         if dst.is_root() {
@@ -256,14 +256,13 @@ impl FileSystem {
         if !self.capabilities().implicit_directories {
             return Ok(self.backend.dir_status(dst)?.is_some());
         }
-        let ancestors: Vec<FsPath> = dst.ancestors().filter(|a| !a.is_root() && !src.is_under_or_same(a)).collect();
-        let mut probes = vec![Probe::Dir(dst)];
-        probes.extend(ancestors.iter().map(Probe::File));
-        let found = self.backend.probe(&probes)?;
-        if let Some(i) = found[1..].iter().position(Option::is_some) {
+        let mut ancestors: Vec<FsPath> = dst.ancestors().filter(|a| !a.is_root() && !src.is_under_or_same(a)).collect();
+        ancestors.reverse();
+        let view = self.backend.rename_destination(dst, &ancestors)?;
+        if let Some(i) = view.file_ancestor {
             return Err(self.parent_is_file(dst, &ancestors[i]));
         }
-        Ok(found[0].is_some())
+        Ok(view.dst_is_dir)
     }
 
     fn rename_to(&self, src: &FsPath, target: &FsPath, check_parent: bool) -> Result<()> {
@@ -301,12 +300,10 @@ impl FileSystem {
     /// DirectoryNotEmpty. The root itself is never deleted: a recursive delete of `/` empties it.
     pub fn delete(&self, p: &FsPath, recursive: bool) -> Result<bool> {
         if !p.is_root() {
-            if let Some(s) = self.backend.status(p)? {
-                if !s.is_dir {
-                    return self.backend.delete_file(p);
-                }
-            } else {
-                return Ok(false);
+            match self.backend.delete_if_file(p)? {
+                Removed::File => return Ok(true),
+                Removed::Nothing => return Ok(false),
+                Removed::Directory => {}
             }
         }
         let children = self.backend.list_page(p, None, 1)?.map(|pg| pg.entries).unwrap_or_default();

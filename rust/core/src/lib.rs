@@ -12,7 +12,7 @@ pub mod posix;
 pub mod registry;
 pub mod runtime;
 
-pub use backend::{Backend, Capabilities, CreateOptions, FileStatus, ListPage, Reader, Writer};
+pub use backend::{Backend, Capabilities, CreateOptions, DestinationView, FileStatus, ListPage, Reader, Removed, Writer};
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
 pub use fs::FileSystem;

@@ -272,6 +272,9 @@ impl Backend for ObjectBackend {
             }
         })))
     }
+    fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<DestinationView> {
+        block_on(self.0.rename_destination(dst, ancestors))
+    }
     fn relaxed_create_checks(&self) -> bool {
         self.0.create_performance
     }
@@ -301,6 +304,9 @@ impl Backend for ObjectBackend {
     }
     fn delete_file(&self, p: &FsPath) -> Result<bool> {
         block_on(self.0.delete_file(p))
+    }
+    fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
+        block_on(self.0.delete_if_file(p))
     }
     fn delete_dir(&self, p: &FsPath) -> Result<bool> {
         block_on(self.0.delete_dir(p))

@@ -3,7 +3,7 @@
 use super::keys::{ListRequest, RawObject, DELETE_BATCH};
 use super::publish::{RESERVED_PREFIX, STAGING_PREFIX};
 use super::{location, map_err, Shared};
-use crate::backend::{FileStatus, ListPage};
+use crate::backend::{DestinationView, FileStatus, ListPage, Removed};
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
 use futures::{StreamExt, TryStreamExt};
@@ -12,6 +12,47 @@ use object_store::ObjectStoreExt;
 
 /// Keys the entry probe's LIST asks for: enough to pass the few siblings that share a name's prefix.
 const ENTRY_PROBE_KEYS: usize = 16;
+/// Keys the rename destination probe asks for: the destination directory's entries sorting before the
+/// destination's name pass by in it (a small response all the same: ~300 bytes a key).
+const DESTINATION_PROBE_KEYS: usize = 100;
+
+/// The first keys of a prefix from one LIST page, and what they prove: a key sorting at or before the
+/// page's last key is there if and only if the page holds it.
+struct KeyWindow {
+    objects: Vec<RawObject>,
+    complete: bool,
+}
+
+impl KeyWindow {
+    fn reaches(&self, key: &str) -> bool {
+        self.complete || self.objects.last().is_some_and(|o| o.key.as_str() >= key)
+    }
+
+    fn object(&self, key: &str) -> Option<&RawObject> {
+        self.objects.iter().find(|o| o.key == key)
+    }
+
+    /// Whether `key` exists, if the window tells.
+    fn has(&self, key: &str) -> Option<bool> {
+        let found = self.object(key).is_some();
+        (found || self.reaches(key)).then_some(found)
+    }
+
+    /// A file or a directory at `p`, or nothing, if the window tells.
+    fn entry(&self, p: &FsPath) -> Option<Option<FileStatus>> {
+        if let Some(o) = self.object(p.key()) {
+            return Some(Some(FileStatus::file(p.clone(), o.size, o.modified_ms)));
+        }
+        self.has(p.key())?;
+        self.any_under(&p.dir_prefix()).map(|dir| dir.then(|| FileStatus::dir(p.clone(), 0)))
+    }
+
+    /// Whether any key starts with `prefix`, if the window tells.
+    fn any_under(&self, prefix: &str) -> Option<bool> {
+        let found = self.objects.iter().any(|o| o.key.starts_with(prefix));
+        (found || self.reaches(prefix)).then_some(found)
+    }
+}
 
 impl Shared {
     pub async fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
@@ -43,21 +84,41 @@ impl Shared {
         if p.is_root() {
             return self.dir_status(p).await;
         }
-        let (key, prefix) = (p.key(), p.dir_prefix());
-        let req = ListRequest { prefix: key, delimited: false, start_after: None, max_keys: ENTRY_PROBE_KEYS, token: None };
+        let window = self.key_window(p.key(), ENTRY_PROBE_KEYS).await?;
+        match window.entry(p) {
+            Some(found) => Ok(found),
+            None => self.dir_status(p).await, // `key(p)` sorts first under its own prefix: only `p/` is unknown
+        }
+    }
+
+    /// What a rename must know of its destination where directories are implicit: the first of
+    /// `ancestors` (outermost first; none of them holds the source) that is a file, and whether `dst` is a
+    /// directory. One LIST from the outermost ancestor's key sees every ancestor's key and `dst/` when
+    /// few keys sort between them; otherwise the rest is asked in one more round trip.
+    pub async fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<DestinationView> {
+        let Some(top) = ancestors.first() else {
+            return Ok(DestinationView { file_ancestor: None, dst_is_dir: self.dir_status(dst).await?.is_some() });
+        };
+        let window = self.key_window(top.key(), DESTINATION_PROBE_KEYS).await?;
+        let unknown: Vec<usize> = (0..ancestors.len()).filter(|&i| window.has(ancestors[i].key()).is_none()).collect();
+        if let Some(i) = (0..ancestors.len()).find(|&i| window.has(ancestors[i].key()) == Some(true)) {
+            return Ok(DestinationView { file_ancestor: Some(i), dst_is_dir: false });
+        }
+        // Every ancestor's key sorts before `dst/`: a window that reaches `dst/` has answered them all.
+        if let Some(dst_is_dir) = window.any_under(&dst.dir_prefix()) {
+            return Ok(DestinationView { file_ancestor: None, dst_is_dir });
+        }
+        let files = futures::future::try_join_all(unknown.iter().map(|&i| self.file_status(&ancestors[i])));
+        let (files, dir) = futures::try_join!(files, self.dir_status(dst))?;
+        let file_ancestor = files.iter().position(Option::is_some).map(|k| unknown[k]);
+        Ok(DestinationView { file_ancestor, dst_is_dir: dir.is_some() })
+    }
+
+    /// The first keys of `prefix`, in order (non-delimited: right at once on every store).
+    async fn key_window(&self, prefix: &str, max_keys: usize) -> Result<KeyWindow> {
+        let req = ListRequest { prefix, delimited: false, start_after: None, max_keys, token: None };
         let page = self.keys.list(req).await?;
-        for o in &page.objects {
-            if o.key == key {
-                return Ok(Some(FileStatus::file(p.clone(), o.size, o.modified_ms)));
-            }
-            if o.key.starts_with(&prefix) {
-                return Ok(Some(FileStatus::dir(p.clone(), 0)));
-            }
-        }
-        match page.next {
-            Some(_) if page.objects.last().is_some_and(|o| o.key.as_str() < prefix.as_str()) => self.dir_status(p).await,
-            _ => Ok(None),
-        }
+        Ok(KeyWindow { complete: page.next.is_none(), objects: page.objects })
     }
 
     pub async fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
@@ -199,10 +260,42 @@ impl Shared {
     }
 
     pub async fn delete_file(&self, p: &FsPath) -> Result<bool> {
-        // S3 DELETE answers 204 whether or not the key existed; fs.rs has just seen the file. The raw
+        self.delete_file_keeping_parent(p, true).await
+    }
+
+    /// One non-delimited LIST of the parent's prefix finds the file (where it is among the directory's
+    /// first keys; else the entry probe asks) and shows whether anything else (the parent's marker, a
+    /// sibling) keeps the directory standing: then no marker is written.
+    pub async fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
+        let Some(parent) = p.parent().filter(|d| !d.is_root()) else {
+            return Ok(match self.entry_status(p).await? {
+                Some(s) if s.is_dir => Removed::Directory,
+                Some(_) => self.delete_file_keeping_parent(p, false).await.map(|_| Removed::File)?,
+                None => Removed::Nothing,
+            });
+        };
+        let window = self.key_window(&parent.dir_prefix(), ENTRY_PROBE_KEYS).await?;
+        let found = match window.entry(p) {
+            Some(found) => found,
+            None => self.entry_status(p).await?,
+        };
+        Ok(match found {
+            Some(s) if s.is_dir => Removed::Directory,
+            Some(_) => {
+                let parent_stays = window.objects.iter().any(|o| o.key != p.key());
+                self.delete_file_keeping_parent(p, !parent_stays).await?;
+                Removed::File
+            }
+            None => Removed::Nothing,
+        })
+    }
+
+    async fn delete_file_keeping_parent(&self, p: &FsPath, write_marker: bool) -> Result<bool> {
+        // S3 DELETE answers 204 whether or not the key existed; the caller has just seen the file. The raw
         // DeleteObjects is retried on timeouts (object_store does not retry its POST), so a delete that
         // happened is never reported as failed.
-        let (deleted, kept) = futures::join!(self.delete_keys(vec![p.key().to_string()]), self.keep_parent(p));
+        let marker = async { if write_marker { self.keep_parent(p).await } else { Ok(()) } };
+        let (deleted, kept) = futures::join!(self.delete_keys(vec![p.key().to_string()]), marker);
         kept?;
         deleted.map(|_| true)
     }
@@ -219,7 +312,7 @@ impl Shared {
     }
 
     /// Like S3A, a delete leaves the parent directory in place even if it held nothing else: its marker
-    /// is written alongside the delete (same latency, one more request; idempotent). Renames do not do
+    /// is written alongside the delete (same latency; idempotent) unless the delete saw it kept anyway. Renames do not do
     /// this, to stay at copy + delete: renaming the last file out of a directory that was never created
     /// with mkdirs lets that directory vanish.
     async fn keep_parent(&self, p: &FsPath) -> Result<()> {

@@ -309,6 +309,20 @@ impl Backend for PosixBackend {
         }
     }
 
+    /// unlink(2) itself tells a file (gone) from a directory (EISDIR) or nothing: no stat first.
+    fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
+        let local = self.resolve(p, false)?;
+        self.count(Op::Unlink);
+        match std::fs::remove_file(&local) {
+            Ok(()) => self.sync_dir_of(&local, p).map(|_| Removed::File),
+            Err(e) => match e.raw_os_error() {
+                Some(libc::EISDIR) => Ok(Removed::Directory),
+                Some(libc::ENOENT | libc::ENOTDIR) => Ok(Removed::Nothing),
+                _ => Err(self.err(e, "delete the file", p, &local)),
+            },
+        }
+    }
+
     /// The directory first moves to a hidden temp name (one rename: it disappears from status and
     /// listings at once), then its tree is removed. A crash mid-way leaves a hidden temp directory
     /// that listings sweep once it is older than the temp max-age.
