@@ -20,7 +20,9 @@ from harness.structured import (FILECONTEXT_MANAGER, ROWS_PER_BATCH, checkpoint_
 
 BATCHES_BEFORE_KILL = 4
 BATCHES_AFTER_RESTART = 4
-COMMIT_MANAGER = "io.commitfs.spark.CommitCheckpointFileManager"
+# commitfs's checkpoint manager per Spark line (Spark 3.5 keeps the classes it extends in another package).
+COMMIT_MANAGERS = {"4": "io.commitfs.spark.CommitCheckpointFileManager",
+                   "3": "io.commitfs.spark.Spark35CommitCheckpointFileManager"}
 
 
 @pytest.mark.parametrize("manager", ["filecontext", "commitfs"])
@@ -29,9 +31,10 @@ def test_structured_streaming_recovers_after_kill9(target, spark, master, tmp_pa
     if manager == "commitfs":
         if target.jar is None:
             pytest.skip("commitfs's checkpoint manager comes with the commitfs jar")
-        conf = {**target.conf, "spark.sql.streaming.checkpointFileManagerClass": COMMIT_MANAGER}
+        commit_manager = COMMIT_MANAGERS[spark.version.split(".")[0]]
+        conf = {**target.conf, "spark.sql.streaming.checkpointFileManagerClass": commit_manager}
         target = dataclasses.replace(target, conf=conf)
-        expected_manager = COMMIT_MANAGER
+        expected_manager = commit_manager
     record = tmp_path / "batches.jsonl"
     # Run 1 stalls after delivering its last batch, so the kill lands between foreachBatch and
     # the commit log: the hardest case (the batch must re-run, rewriting its state files).
