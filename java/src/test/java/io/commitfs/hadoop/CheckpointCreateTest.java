@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.commitfs.spark.CheckpointCreate;
+import io.commitfs.spark.CommitCheckpointFileManager;
 import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.execution.streaming.checkpointing.CheckpointFileManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +52,21 @@ class CheckpointCreateTest {
       out.write(new byte[] {2, 3});
     }
     assertEquals(2, context().getFileStatus(p).getLen(), "overwriteIfPossible replaces");
+  }
+
+  /** Through Spark's own classes: Spark cancels a failed or aborted checkpoint write this way. */
+  @Test
+  void sparksCancelAbortsTheCommitfsStream() throws Exception {
+    Path p = new Path("filec:///ckpt/state/0/1.delta");
+    CommitCheckpointFileManager manager = new CommitCheckpointFileManager(p.getParent(), CommitFileSystemTest.filecConf(root));
+    CheckpointFileManager.CancellableFSDataOutputStream out = manager.createAtomic(p, true);
+    out.write(new byte[1024]);
+    out.cancel();
+    assertFalse(manager.exists(p), "nothing published");
+    CheckpointFileManager.CancellableFSDataOutputStream kept = manager.createAtomic(p, false);
+    kept.write(5);
+    kept.close();
+    assertTrue(manager.exists(p));
+    assertThrows(FileAlreadyExistsException.class, () -> manager.createAtomic(p, false));
   }
 }
