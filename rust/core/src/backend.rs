@@ -158,6 +158,12 @@ pub trait Backend: Send + Sync + 'static {
     fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
     /// Renames directory `src` to `dst`, which must not exist. Atomic where `atomic_dir_rename`.
     fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
+    /// Renames file `src` to `dst`, replacing a file at `dst` atomically for readers: they see the old
+    /// file or the new one, never nothing and never a mix (POSIX: one rename(2); object stores: an
+    /// unconditional COPY onto `dst`, then the DELETE of `src`; `dst` is never deleted first). NotFound
+    /// if `src` is not a file (IsDirectory if it is a directory, where the backend knows cheaply). The
+    /// caller (fs.rs) has checked that `dst` is not a directory and that its parent may hold it.
+    fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
 
     /// Deletes file `p`; Ok(false) if there was none.
     fn delete_file(&self, p: &FsPath) -> Result<bool>;
