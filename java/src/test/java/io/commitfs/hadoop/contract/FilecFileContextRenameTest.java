@@ -21,8 +21,9 @@ import org.junit.jupiter.api.TestFactory;
  * OVERWRITE onto files, empty and non-empty directories, missing parents, a file as parent) on filec.
  * Only the rename tests of that suite are run here. Of the other 60, 11 fail on filec today: 8 create with
  * APPEND (unsupported by design: files are immutable once closed), a null create flag (NPE instead of
- * HadoopIllegalArgumentException), the working directory (a relative path resolves to file://) and
- * setVerifyChecksum; those are outside rename and left to their own change.
+ * HadoopIllegalArgumentException), testWorkingDirectory (it needs file:// bound, which this bare
+ * Configuration does not do) and setVerifyChecksum on a file still being written (invisible until close,
+ * by design); none is about rename.
  */
 class FilecFileContextRenameTest {
   /** The suite bound to a fresh confined filec root; not a test class of its own (see the factory). */
