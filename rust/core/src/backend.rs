@@ -108,11 +108,12 @@ pub enum Probe<'a> {
 }
 
 /// What a rename learns of its destination where directories are implicit (`Backend::rename_destination`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DestinationView {
     /// The index of the first ancestor found to be a file.
     pub file_ancestor: Option<usize>,
-    pub dst_is_dir: bool,
+    /// What is at the destination: a file, a directory, or nothing.
+    pub existing: Option<FileStatus>,
 }
 
 /// What `Backend::delete_if_file` found at the path.
@@ -153,13 +154,14 @@ pub trait Backend: Send + Sync + 'static {
             })
             .collect()
     }
-    /// Whether `dst` is a directory, and which of `ancestors` (outermost first) is a file, if any. The
-    /// default asks it all in one `probe`; object stores first try one LIST that sees them all.
+    /// What is at `dst`, and which of `ancestors` (outermost first) is a file, if any. The default asks
+    /// it all in one `probe`; object stores first try one LIST that sees them all.
     fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<DestinationView> {
-        let mut probes = vec![Probe::Dir(dst)];
+        let mut probes = vec![Probe::Entry(dst)];
         probes.extend(ancestors.iter().map(Probe::File));
-        let found = self.probe(&probes)?;
-        Ok(DestinationView { file_ancestor: found[1..].iter().position(Option::is_some), dst_is_dir: found[0].is_some() })
+        let mut found = self.probe(&probes)?;
+        let file_ancestor = found[1..].iter().position(Option::is_some);
+        Ok(DestinationView { file_ancestor, existing: found.swap_remove(0) })
     }
     /// S3A's `create.performance`: `create` skips its open-time probes, except the HEAD that makes an
     /// exclusive create fail fast (the commit stays exclusive either way).
@@ -184,6 +186,12 @@ pub trait Backend: Send + Sync + 'static {
     fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
     /// Renames directory `src` to `dst`, which must not exist. Atomic where `atomic_dir_rename`.
     fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
+    /// Renames file `src` to `dst`, replacing a file at `dst` atomically for readers: they see the old
+    /// file or the new one, never nothing and never a mix (POSIX: one rename(2); object stores: an
+    /// unconditional COPY onto `dst`, then the DELETE of `src`; `dst` is never deleted first). NotFound
+    /// if `src` is not a file (IsDirectory if it is a directory, where the backend knows cheaply). The
+    /// caller (fs.rs) has checked that `dst` is not a directory and that its parent may hold it.
+    fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
 
     /// Deletes file `p`; Ok(false) if there was none.
     fn delete_file(&self, p: &FsPath) -> Result<bool>;

@@ -246,15 +246,90 @@ impl FileSystem {
         self.rename_to(src, dst, true)
     }
 
-    /// Whether `dst` is a directory. Where directories are implicit, the ancestors of `dst` that are not
-    /// ancestors of `src` (those are directories: `src` is in them) are checked in the same look, so
-    /// nothing lands below a file; a rename within one directory asks nothing more.
+    /// Renames `src` to exactly `dst`, replacing what is there (FileContext's `Options.Rename.OVERWRITE`,
+    /// the rules of Hadoop's `AbstractFileSystem.renameInternal(src, dst, true)`):
+    /// - missing source → NotFound; `src == dst` → AlreadyExists; the root, or a directory into its own
+    ///   subtree → InvalidArgument;
+    /// - a file and a directory (either way round) → Io; `dst` a non-empty directory → DirectoryNotEmpty;
+    /// - `dst` missing: its parent missing → NotFound, a file → ParentNotDirectory (where directories are
+    ///   real; where they are implicit, as `rename`: only a file among the new ancestors is refused).
+    ///
+    /// A file onto a file (or onto nothing) is atomic for readers of `dst`: they see the old file or the
+    /// new one, never nothing (`Backend::replace_file`). On S3 that costs one LIST (`probe_target`), a COPY
+    /// and a DELETE. A directory onto an empty
+    /// directory deletes `dst`, then renames: not atomic (a reader can find `dst` missing in between).
+    pub fn rename_replace(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        if src.is_root() {
+            return Err(Error::at(ErrorKind::InvalidArgument, self.display(src), "the root directory cannot be renamed"));
+        }
+        if src == dst {
+            self.status(src)?;
+            return Err(Error::at(ErrorKind::AlreadyExists, self.display(dst), "the source and the destination are the same"));
+        }
+        if dst.is_under_or_same(src) {
+            return Err(Error::at(ErrorKind::InvalidArgument, self.display(dst),
+                format!("cannot rename {} into its own subtree", self.display(src))));
+        }
+        let existing = self.probe_replaced(src, dst)?;
+        if existing.as_ref().is_some_and(|d| d.is_dir) {
+            return self.replace_dir(src, dst);
+        }
+        match self.backend.replace_file(src, dst) {
+            Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::IsDirectory) => match self.backend.status(src)? {
+                None => Err(self.not_found(src)),
+                Some(s) if s.is_dir && existing.is_some() => Err(self.kinds_differ(src, dst)),
+                Some(s) if s.is_dir => self.rename_to(src, dst, false),
+                Some(_) => Err(e), // the source is a file: what went missing is the destination's parent
+            },
+            other => other,
+        }
+    }
+
+    /// What is at `dst` before it is replaced; refuses a destination whose parent cannot hold it.
+    fn probe_replaced(&self, src: &FsPath, dst: &FsPath) -> Result<Option<FileStatus>> {
+        let existing = self.probe_target(src, dst)?;
+        if existing.is_none() && !self.capabilities().implicit_directories {
+            self.require_parent_dir(dst)?;
+        }
+        Ok(existing)
+    }
+
+    /// A directory onto the existing directory `dst`: only if `dst` is empty; delete, then rename (not
+    /// atomic: Hadoop's generic order, and S3 has no atomic directory replace).
+    fn replace_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        match self.backend.status(src)? {
+            None => return Err(self.not_found(src)),
+            Some(s) if !s.is_dir => return Err(self.kinds_differ(src, dst)),
+            Some(_) => {}
+        }
+        let children = self.backend.list_page(dst, None, 1)?.map(|pg| pg.entries).unwrap_or_default();
+        if !children.is_empty() || dst.is_root() {
+            return Err(Error::at(ErrorKind::DirectoryNotEmpty, self.display(dst),
+                format!("cannot replace a non-empty directory with {}: empty or delete it first", self.display(src))));
+        }
+        self.backend.delete_dir(dst)?;
+        self.rename_to(src, dst, false)
+    }
+
+    fn kinds_differ(&self, src: &FsPath, dst: &FsPath) -> Error {
+        Error::at(ErrorKind::Io, self.display(dst), format!(
+            "cannot replace it with {}: a file can only replace a file and a directory only a directory", self.display(src)))
+    }
+
+    /// Whether `dst` is a directory (see `probe_target`).
     fn probe_destination(&self, src: &FsPath, dst: &FsPath) -> Result<bool> {
+        Ok(self.probe_target(src, dst)?.is_some_and(|s| s.is_dir))
+    }
+
+    /// What is at `dst`. Where directories are implicit, the ancestors of `dst` that are not ancestors of
+    /// `src` (those are directories: `src` is in them) are checked in the same look, so nothing lands
+    /// below a file; a rename within one directory asks nothing more.
+    fn probe_target(&self, src: &FsPath, dst: &FsPath) -> Result<Option<FileStatus>> {
         if dst.is_root() {
-            return Ok(true);
+            return Ok(Some(FileStatus::dir(dst.clone(), 0)));
         }
         if !self.capabilities().implicit_directories {
-            return Ok(self.backend.dir_status(dst)?.is_some());
+            return self.backend.status(dst);
         }
         let mut ancestors: Vec<FsPath> = dst.ancestors().filter(|a| !a.is_root() && !src.is_under_or_same(a)).collect();
         ancestors.reverse();
@@ -262,7 +337,7 @@ impl FileSystem {
         if let Some(i) = view.file_ancestor {
             return Err(self.parent_is_file(dst, &ancestors[i]));
         }
-        Ok(view.dst_is_dir)
+        Ok(view.existing)
     }
 
     fn rename_to(&self, src: &FsPath, target: &FsPath, check_parent: bool) -> Result<()> {

@@ -158,6 +158,21 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_renameNoReplace<'l>(
     })
 }
 
+/// FileContext's rename OVERWRITE: exactly to `dst`, atomically replacing a file there.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_renameReplace<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    src: JByteArray<'l>,
+    dst: JByteArray<'l>,
+) {
+    run(&mut env, |env| {
+        let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
+        Ok(store(fs)?.rename_replace(&src, &dst)?)
+    })
+}
+
 /// Operation counters of the backend as `name=value` lines (S3 requests, POSIX syscalls).
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_counters<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> JString<'l> {

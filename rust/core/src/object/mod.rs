@@ -15,6 +15,7 @@ mod ops;
 mod publish;
 mod readahead;
 mod reader;
+mod replace;
 mod retries;
 mod s3;
 mod writer;
@@ -301,6 +302,9 @@ impl Backend for ObjectBackend {
     }
     fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         block_on(self.0.rename_dir(src, dst))
+    }
+    fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        block_on(self.0.replace_file(src, dst))
     }
     fn delete_file(&self, p: &FsPath) -> Result<bool> {
         block_on(self.0.delete_file(p))

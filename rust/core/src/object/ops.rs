@@ -92,26 +92,26 @@ impl Shared {
     }
 
     /// What a rename must know of its destination where directories are implicit: the first of
-    /// `ancestors` (outermost first; none of them holds the source) that is a file, and whether `dst` is a
-    /// directory. One LIST from the outermost ancestor's key sees every ancestor's key and `dst/` when
-    /// few keys sort between them; otherwise the rest is asked in one more round trip.
+    /// `ancestors` (outermost first; none of them holds the source) that is a file, and what is at `dst`.
+    /// One LIST from the outermost ancestor's key sees every ancestor's key and `dst` when few keys sort
+    /// between them; otherwise the rest is asked in one more round trip.
     pub async fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<DestinationView> {
         let Some(top) = ancestors.first() else {
-            return Ok(DestinationView { file_ancestor: None, dst_is_dir: self.dir_status(dst).await?.is_some() });
+            return Ok(DestinationView { file_ancestor: None, existing: self.entry_status(dst).await? });
         };
         let window = self.key_window(top.key(), DESTINATION_PROBE_KEYS).await?;
-        let unknown: Vec<usize> = (0..ancestors.len()).filter(|&i| window.has(ancestors[i].key()).is_none()).collect();
-        if let Some(i) = (0..ancestors.len()).find(|&i| window.has(ancestors[i].key()) == Some(true)) {
-            return Ok(DestinationView { file_ancestor: Some(i), dst_is_dir: false });
+        if let Some(i) = ancestors.iter().position(|a| window.has(a.key()) == Some(true)) {
+            return Ok(DestinationView { file_ancestor: Some(i), existing: None });
         }
-        // Every ancestor's key sorts before `dst/`: a window that reaches `dst/` has answered them all.
-        if let Some(dst_is_dir) = window.any_under(&dst.dir_prefix()) {
-            return Ok(DestinationView { file_ancestor: None, dst_is_dir });
+        // Every ancestor's key sorts before `dst`: a window that reaches `dst/` has answered them all.
+        if let Some(existing) = window.entry(dst) {
+            return Ok(DestinationView { file_ancestor: None, existing });
         }
-        let files = futures::future::try_join_all(unknown.iter().map(|&i| self.file_status(&ancestors[i])));
-        let (files, dir) = futures::try_join!(files, self.dir_status(dst))?;
-        let file_ancestor = files.iter().position(Option::is_some).map(|k| unknown[k]);
-        Ok(DestinationView { file_ancestor, dst_is_dir: dir.is_some() })
+        let unknown: Vec<&FsPath> = ancestors.iter().filter(|a| window.has(a.key()).is_none()).collect();
+        let files = futures::future::try_join_all(unknown.iter().map(|a| self.file_status(a)));
+        let (files, existing) = futures::try_join!(files, self.entry_status(dst))?;
+        let file_ancestor = files.iter().position(Option::is_some).and_then(|k| ancestors.iter().position(|a| a == unknown[k]));
+        Ok(DestinationView { file_ancestor, existing })
     }
 
     /// The first keys of `prefix`, in order (non-delimited: right at once on every store).

@@ -151,6 +151,16 @@ impl PosixBackend {
         Error::not_found(self.display(src))
     }
 
+    /// NotFound if `src` is missing, IsDirectory if it is a directory: rename(2) would move a directory.
+    fn require_source_file(&self, src: &FsPath, from: &Path) -> Result<()> {
+        self.count(Op::Stat);
+        match std::fs::symlink_metadata(from) {
+            Ok(m) if m.is_dir() => Err(Error::at(ErrorKind::IsDirectory, self.display(src), "is a directory, not a file")),
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.err(e, "rename", src, from)),
+        }
+    }
+
     fn list_dir(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         let local = self.resolve(dir, true)?;
         self.count(Op::Readdir);
@@ -260,17 +270,25 @@ impl Backend for PosixBackend {
 
     fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         let (from, to) = (self.resolve(src, false)?, self.resolve(dst, false)?);
-        self.count(Op::Stat);
-        match std::fs::symlink_metadata(&from) {
-            Ok(m) if m.is_dir() => return Err(Error::at(ErrorKind::IsDirectory, self.display(src), "is a directory, not a file")),
-            Ok(_) => {}
-            Err(e) => return Err(self.err(e, "rename", src, &from)),
-        }
+        self.require_source_file(src, &from)?;
         match self.inner.noreplace.rename(&self.inner.counters, &from, &to, true) {
             Ok(Published::Done) => self.sync_dirs_of(&from, &to, dst),
             Ok(Published::Exists) => Err(Error::already_exists(self.display(dst))),
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Err(self.rename_not_found(src, dst, &to)),
             Err(e) => Err(self.err(e, &format!("rename {} here", self.display(src)), dst, &to)),
+        }
+    }
+
+    /// One rename(2): it replaces a file at `dst` atomically (readers open the old inode or the new one),
+    /// then the same directory fsyncs as a rename (G7).
+    fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        let (from, to) = (self.resolve(src, false)?, self.resolve(dst, false)?);
+        self.require_source_file(src, &from)?;
+        self.count(Op::Rename);
+        match std::fs::rename(&from, &to) {
+            Ok(()) => self.sync_dirs_of(&from, &to, dst),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Err(self.rename_not_found(src, dst, &to)),
+            Err(e) => Err(self.err(e, &format!("replace this file with {}", self.display(src)), dst, &to)),
         }
     }
 

@@ -234,6 +234,47 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     });
   }
 
+  /**
+   * Rename exactly to {@code dst}, replacing it (FileContext's {@code Options.Rename.OVERWRITE} rules): a
+   * file replaces a file atomically (readers see the old or the new one, never nothing); a directory
+   * replaces only an empty directory, by delete then rename (not atomic). A file and a directory never
+   * replace each other (IOException), nor does anything a non-empty directory.
+   */
+  public void renameReplace(Path src, Path dst) throws IOException {
+    byte[] s = utf8(storePath(src));
+    byte[] d = utf8(storePath(dst));
+    statistics.incrementWriteOps(1);
+    store.call(h -> {
+      NativeFs.renameReplace(h, s, d);
+      return null;
+    });
+  }
+
+  /**
+   * FileSystem's rename with options, without the default's status probes and delete-then-rename:
+   * {@code OVERWRITE} is {@link #renameReplace}, otherwise {@link #renameNoReplace}.
+   */
+  @Override
+  @Deprecated
+  protected void rename(Path src, Path dst, Options.Rename... options) throws IOException {
+    if (overwrites(options)) {
+      renameReplace(src, dst);
+    } else {
+      renameNoReplace(src, dst);
+    }
+  }
+
+  private static boolean overwrites(Options.Rename... options) {
+    if (options != null) {
+      for (Options.Rename o : options) {
+        if (o == Options.Rename.OVERWRITE) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   @Override
   public boolean delete(Path f, boolean recursive) throws IOException {
     byte[] p = utf8(storePath(f));

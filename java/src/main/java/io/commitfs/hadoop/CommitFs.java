@@ -9,9 +9,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * FileContext binding ({@code fs.AbstractFileSystem.<scheme>.impl}). FileContext builds one of these per
- * call and never closes it, so construction is a look-up of the shared native store. Renames without
- * overwrite go straight to the core's atomic rename instead of Hadoop's check-then-rename, which is what
- * makes Spark's FileContext-based checkpoint manager safe.
+ * call and never closes it, so construction is a look-up of the shared native store. Renames go
+ * straight to the core's atomic rename (no overwrite) or replace (overwrite) instead of Hadoop's
+ * check-then-rename, which is what makes Spark's FileContext-based checkpoint manager safe.
  */
 public class CommitFs extends DelegateToFileSystem {
   public CommitFs(URI uri, Configuration conf) throws IOException, URISyntaxException {
@@ -23,15 +23,21 @@ public class CommitFs extends DelegateToFileSystem {
     return -1;
   }
 
+  /**
+   * Both flavours go straight to the core: without overwrite its atomic no-replace rename; with
+   * overwrite (how Spark commits state-store deltas) its replace, atomic for a file, instead of Hadoop's
+   * generic status probes then delete(dst) then rename, which leaves a moment with no {@code dst}.
+   */
   @Override
   public void renameInternal(Path src, Path dst, boolean overwrite) throws IOException {
-    if (overwrite) {
-      super.renameInternal(src, dst, true);
-      return;
-    }
     checkPath(src);
     checkPath(dst);
-    ((CommitFileSystem) fsImpl).renameNoReplace(src, dst);
+    CommitFileSystem fs = (CommitFileSystem) fsImpl;
+    if (overwrite) {
+      fs.renameReplace(src, dst);
+    } else {
+      fs.renameNoReplace(src, dst);
+    }
   }
 
   @Override

@@ -60,6 +60,12 @@ final class NativeFs {
   /** Exactly to {@code dst}: FileAlreadyExistsException if anything is there. */
   static native void renameNoReplace(long fs, byte[] src, byte[] dst) throws IOException;
 
+  /**
+   * Exactly to {@code dst}, replacing it (FileContext's rename OVERWRITE): a file atomically, an empty
+   * directory by delete then rename.
+   */
+  static native void renameReplace(long fs, byte[] src, byte[] dst) throws IOException;
+
   static native long openReader(long fs, byte[] path) throws IOException;
 
   static native long readerLength(long reader) throws IOException;
