@@ -13,12 +13,21 @@ import org.apache.hadoop.fs.Path;
  * Sequential read and write of the large file three ways, alternating, same server, same proxy:
  * object_store alone from Rust ({@code CommitFileSystem.rawObjectRead}: one streaming GET;
  * {@code rawObjectWrite}: one multipart upload), s3c:// through CommitFileSystem, and s3a://; best of
- * {@value #ROUNDS} rounds each. The targets "≥ 90% of raw object_store" are read here.
+ * {@link #ROUNDS} rounds each. The targets "≥ 90% of raw object_store" are read here.
  * Reflection: the harness compiles without the commitfs jar.
  */
 final class RawBaseline {
 
-    private static final int ROUNDS = 2;
+    /** Rounds per line: 2, or BENCH_ROUNDS (more rounds steady the best-of on a loaded machine). */
+    private static final int ROUNDS = rounds(System.getenv("BENCH_ROUNDS"));
+
+    private static int rounds(String env) {
+        try {
+            return env == null ? 2 : Math.max(1, Integer.parseInt(env.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("BENCH_ROUNDS=" + env + ": expected a number of rounds", e);
+        }
+    }
 
     private RawBaseline() { }
 
