@@ -93,6 +93,12 @@ pub trait Writer: Send {
     /// Discards everything written; idempotent. Dropping an uncommitted writer aborts it.
     fn abort(&mut self);
     fn bytes_written(&self) -> u64;
+
+    /// As `write`, with a buffer the writer may keep instead of copying (the JNI face hands over the
+    /// buffers Java filled). Writers that copy anyway need not override it.
+    fn write_bytes(&mut self, data: bytes::Bytes) -> Result<()> {
+        self.write(&data)
+    }
 }
 
 /// One status question for `Backend::probe`.

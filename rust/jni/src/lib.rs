@@ -8,3 +8,4 @@ mod marshal;
 mod store;
 mod streams;
 mod test_hooks;
+mod write_buffers;

@@ -1,9 +1,11 @@
 //! Reader and writer handles of `io.commitfs.hadoop.NativeFs`. Bulk data crosses JNI through direct
-//! ByteBuffers (no copy); vectored reads return one byte array holding every range back to back.
+//! ByteBuffers (no copy); vectored reads return one byte array holding every range back to back. Writes
+//! fill native buffers (`write_buffers.rs`) that the writer then keeps as they are.
 
 use crate::errors::{run, NativeResult};
 use crate::handle::{borrow, into_handle, take};
 use crate::store::{open_reader, open_writer};
+use crate::write_buffers::WriteBuffer;
 use commitfs_core::{Error, Reader, Writer};
 use jni::objects::{JByteArray, JByteBuffer, JClass, JIntArray, JLongArray};
 use jni::sys::{jboolean, jint, jlong};
@@ -12,7 +14,31 @@ use parking_lot::Mutex;
 
 type ReaderBox = Box<dyn Reader>;
 /// Java serialises writes, but a mutex keeps a misbehaving caller from aliasing `&mut Writer`.
-type WriterBox = Mutex<Box<dyn Writer>>;
+type WriterBox = Mutex<WriterHandle>;
+
+/// A writer and the buffer Java is filling for it, if any.
+struct WriterHandle {
+    writer: Box<dyn Writer>,
+    buffer: Option<WriteBuffer>,
+}
+
+impl WriterHandle {
+    /// Hands the first `len` bytes of the buffer Java filled to the writer (nothing if `len` is 0). The
+    /// buffer leaves the handle first: after a failure Java holds no buffer that Rust still owns.
+    fn hand_over(&mut self, len: jint) -> NativeResult<()> {
+        let Some(buffer) = self.buffer.take() else {
+            return if len == 0 { Ok(()) } else { Err(Error::invalid(format!("{len} bytes written but no buffer was handed out")).into()) };
+        };
+        let cap = buffer.capacity();
+        if len < 0 || len as usize > cap {
+            return Err(Error::invalid(format!("{len} bytes written into a buffer of {cap}")).into());
+        }
+        if len > 0 {
+            self.writer.write_bytes(buffer.fill(len as usize))?;
+        }
+        Ok(())
+    }
+}
 const READER: &str = "input stream";
 const WRITER: &str = "output stream";
 
@@ -173,41 +199,54 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_create<'l>(
     path: JByteArray<'l>,
     overwrite: jboolean,
 ) -> jlong {
-    run(&mut env, |env| Ok(into_handle::<WriterBox>(Mutex::new(open_writer(fs, env, &path, overwrite)?))))
+    run(&mut env, |env| {
+        let writer = open_writer(fs, env, &path, overwrite)?;
+        Ok(into_handle::<WriterBox>(Mutex::new(WriterHandle { writer, buffer: None })))
+    })
 }
 
+/// Hands the first `filled` bytes of the buffer the last call returned to the writer, then returns the
+/// next buffer to fill, of `size` bytes (the first call passes `filled` = 0).
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_write<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     w: jlong,
-    buf: JByteBuffer<'l>,
-    offset: jint,
-    len: jint,
-) {
+    filled: jint,
+    size: jint,
+) -> JByteBuffer<'l> {
     run(&mut env, |env| {
-        let writer = unsafe { borrow::<WriterBox>(w, WRITER)? };
-        let src = direct_slice(env, &buf, offset, len)?;
-        Ok(writer.lock().write(src)?)
+        // SAFETY: NativeObject passes a live handle or 0.
+        let mut handle = unsafe { borrow::<WriterBox>(w, WRITER)? }.lock();
+        handle.hand_over(filled)?;
+        if size <= 0 {
+            return Err(Error::invalid(format!("write buffer size {size}")).into());
+        }
+        let (addr, len) = handle.buffer.insert(WriteBuffer::take(size as usize)).raw_parts();
+        // SAFETY: the memory lives in the handle until the next call hands it over or the writer is freed;
+        // the Java stream drops its ByteBuffer before either (CommitOutputStream).
+        Ok(unsafe { env.new_direct_byte_buffer(addr, len)? })
     })
 }
 
-/// Commits (publishes) or aborts the file, then frees the writer whatever the outcome.
+/// Commits (publishes) the file with the last `filled` bytes of its buffer, or aborts it; then frees the
+/// writer whatever the outcome.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_finishWriter<'l>(
     mut env: EnvUnowned<'l>,
     _c: JClass<'l>,
     w: jlong,
+    filled: jint,
     commit: jboolean,
 ) {
     run(&mut env, |_| -> NativeResult<()> {
         // SAFETY: called once by NativeObject with the handle it just took.
-        let writer = unsafe { take::<WriterBox>(w, WRITER)? };
-        let mut writer = writer.into_inner();
+        let mut handle = unsafe { take::<WriterBox>(w, WRITER)? }.into_inner();
         if commit {
-            writer.commit()?;
+            handle.hand_over(filled)?;
+            handle.writer.commit()?;
         } else {
-            writer.abort();
+            handle.writer.abort();
         }
         Ok(())
     })

@@ -13,12 +13,21 @@ import org.apache.hadoop.fs.Path;
  * Sequential read and write of the large file three ways, alternating, same server, same proxy:
  * object_store alone from Rust ({@code CommitFileSystem.rawObjectRead}: one streaming GET;
  * {@code rawObjectWrite}: one multipart upload), s3c:// through CommitFileSystem, and s3a://; best of
- * {@value #ROUNDS} rounds each. The targets "≥ 90% of raw object_store" are read here.
+ * {@link #ROUNDS} rounds each. The targets "≥ 90% of raw object_store" are read here.
  * Reflection: the harness compiles without the commitfs jar.
  */
 final class RawBaseline {
 
-    private static final int ROUNDS = 2;
+    /** Rounds per line: 2, or BENCH_ROUNDS (more rounds steady the best-of on a loaded machine). */
+    private static final int ROUNDS = rounds(System.getenv("BENCH_ROUNDS"));
+
+    private static int rounds(String env) {
+        try {
+            return env == null ? 2 : Math.max(1, Integer.parseInt(env.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("BENCH_ROUNDS=" + env + ": expected a number of rounds", e);
+        }
+    }
 
     private RawBaseline() { }
 
@@ -54,23 +63,34 @@ final class RawBaseline {
         double bestRaw = 0;
         double bestCommit = 0;
         double bestPeer = 0;
+        // Every round's rates, so that the noise of a shared machine is visible next to the best-of.
+        StringBuilder rounds = new StringBuilder();
         for (int round = 0; round < ROUNDS; round++) {
+            double r;
+            double c;
+            double p = -1;
             try {
                 long nanos = (long) raw.invoke(fs, file, bytes);
-                bestRaw = Math.max(bestRaw, bytes / (nanos / 1e9) / 1e6);
+                r = bytes / (nanos / 1e9) / 1e6;
+                bestRaw = Math.max(bestRaw, r);
             } catch (ReflectiveOperationException e) {
                 throw new IOException("rawObjectWrite failed", e.getCause() != null ? e.getCause() : e);
             }
-            bestCommit = Math.max(bestCommit, timedWrite(fs, file, bytes));
+            c = timedWrite(fs, file, bytes);
+            bestCommit = Math.max(bestCommit, c);
             if (pair[1] != null) {
-                bestPeer = Math.max(bestPeer, timedWrite(pair[1].fs(), new Path(pair[1].dir("large"), "raw-write"), bytes));
+                p = timedWrite(pair[1].fs(), new Path(pair[1].dir("large"), "raw-write"), bytes);
+                bestPeer = Math.max(bestPeer, p);
             }
+            rounds.append(String.format(Locale.ROOT, "%s%.0f/%.0f%s", round == 0 ? "" : ", ", r, c,
+                    p < 0 ? "" : String.format(Locale.ROOT, "/%.0f", p)));
         }
         fs.delete(file, false);
         if (pair[1] != null) {
             pair[1].fs().delete(new Path(pair[1].dir("large"), "raw-write"), false);
         }
-        return line("write", bytes, "one multipart upload", bestRaw, bestCommit, pair[1] == null ? -1 : bestPeer);
+        return line("write", bytes, "one multipart upload", bestRaw, bestCommit, pair[1] == null ? -1 : bestPeer).stripTrailing()
+                + String.format(Locale.ROOT, "; rounds, MB/s object_store/s3c%s: %s%n", pair[1] == null ? "" : "/s3a", rounds);
     }
 
     private static double timedWrite(FileSystem fs, Path path, long bytes) throws IOException {

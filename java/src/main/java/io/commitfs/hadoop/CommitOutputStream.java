@@ -8,8 +8,9 @@ import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * Writes a file that becomes visible, complete, only when {@link #close()} returns (the core's commit:
- * exclusive create or atomic replace, durable where the store is). Bytes gather in a direct buffer and
- * cross JNI in large chunks without a copy. Not thread-safe beyond what Hadoop asks: methods are
+ * exclusive create or atomic replace, durable where the store is). Bytes gather in a direct buffer over
+ * native memory, which the native writer then keeps as it is (uploads send it from there): one copy from
+ * the caller's array, one JNI call per buffer. Not thread-safe beyond what Hadoop asks: methods are
  * synchronized. hflush/hsync are not offered: nothing is visible before close. {@link #abort()} discards the
  * file instead of publishing it, which is how Spark cancels a checkpoint write.
  */
@@ -18,19 +19,25 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
 
   private final String path;
   private final NativeObject writer;
-  private final ByteBuffer buffer;
+  private final int bufferSize;
+  /**
+   * Native memory owned by the writer; null until the first write, and while it is being handed over:
+   * once handed over (or the writer freed) it may be reused by another stream, so it is never touched
+   * again.
+   */
+  private ByteBuffer buffer;
   private boolean closed;
 
   CommitOutputStream(String path, long writerHandle, int bufferSize) {
     this.path = path;
     this.writer = new NativeObject(this, "output stream for " + path, writerHandle,
         h -> abortQuietly(h));
-    this.buffer = ByteBuffer.allocateDirect(Math.max(MIN_BUFFER, bufferSize));
+    this.bufferSize = Math.max(MIN_BUFFER, bufferSize);
   }
 
   private static void abortQuietly(long handle) {
     try {
-      NativeFs.finishWriter(handle, false);
+      NativeFs.finishWriter(handle, 0, false);
     } catch (IOException | RuntimeException e) {
       // Abort only discards temporary state; there is nobody to report to (close or GC).
     }
@@ -39,7 +46,7 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
   @Override
   public synchronized void write(int b) throws IOException {
     checkOpen();
-    if (!buffer.hasRemaining()) {
+    if (buffer == null || !buffer.hasRemaining()) {
       drain();
     }
     buffer.put((byte) b);
@@ -52,7 +59,7 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
       throw new IndexOutOfBoundsException("offset " + off + ", length " + len + ", array " + b.length);
     }
     while (len > 0) {
-      if (!buffer.hasRemaining()) {
+      if (buffer == null || !buffer.hasRemaining()) {
         drain();
       }
       int n = Math.min(len, buffer.remaining());
@@ -68,16 +75,15 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
     checkOpen();
   }
 
+  /** Hands the filled buffer (if any) to the writer and takes the next one. */
   private void drain() throws IOException {
-    if (buffer.position() == 0) {
-      return;
-    }
-    int len = buffer.position();
-    writer.call(h -> {
-      NativeFs.write(h, buffer, 0, len);
-      return null;
-    });
-    buffer.clear();
+    int filled = filled();
+    buffer = null; // handed over even if the call fails
+    buffer = writer.call(h -> NativeFs.write(h, filled, bufferSize));
+  }
+
+  private int filled() {
+    return buffer == null ? 0 : buffer.position();
   }
 
   /** Publishes the file. A second close does nothing; a failed close leaves nothing published. */
@@ -87,15 +93,11 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
       return;
     }
     closed = true;
-    try {
-      drain();
-    } catch (IOException | RuntimeException e) {
-      writer.close();
-      throw e;
-    }
+    int filled = filled();
+    buffer = null;
     long h = writer.take();
     if (h != 0) {
-      NativeFs.finishWriter(h, true);
+      NativeFs.finishWriter(h, filled, true);
     }
   }
 
@@ -104,6 +106,7 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
   public synchronized AbortableResult abort() {
     boolean alreadyClosed = closed || writer.isClosed();
     closed = true;
+    buffer = null;
     writer.close();
     return new AbortableResult() {
       @Override

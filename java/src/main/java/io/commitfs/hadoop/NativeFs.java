@@ -82,8 +82,16 @@ final class NativeFs {
 
   static native long create(long fs, byte[] path, boolean overwrite) throws IOException;
 
-  static native void write(long writer, ByteBuffer direct, int offset, int len) throws IOException;
+  /**
+   * Hands the first {@code filled} bytes of the buffer the previous call returned to the writer (0 on the
+   * first call), and returns the next buffer to fill, {@code size} bytes of native memory. The returned
+   * buffer must not be touched after the next write or finishWriter call on this writer.
+   */
+  static native ByteBuffer write(long writer, int filled, int size) throws IOException;
 
-  /** Commits (publishes) or aborts, then frees the writer whatever happens. */
-  static native void finishWriter(long writer, boolean commit) throws IOException;
+  /**
+   * Commits (publishes) the file with the first {@code filled} bytes of its current buffer, or aborts it
+   * ({@code filled} ignored), then frees the writer whatever happens.
+   */
+  static native void finishWriter(long writer, int filled, boolean commit) throws IOException;
 }
