@@ -174,6 +174,12 @@ pub trait Backend: Send + Sync + 'static {
     fn relaxed_create_checks(&self) -> bool {
         false
     }
+    /// `rename.performance`, the same bargain for `rename` of a file: no probe of the destination, which
+    /// is taken to be the file's new name (not a directory to move into) whose ancestors are no files.
+    /// The rename stays atomic and never overwrites (the conditional copy): COPY + DELETE on S3.
+    fn relaxed_rename_checks(&self) -> bool {
+        false
+    }
 
     /// One page of the children of directory `dir`, sorted by name, excluding commitfs' own temporary
     /// entries; `None` if `dir` is not a directory.

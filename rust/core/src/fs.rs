@@ -316,8 +316,11 @@ impl FileSystem {
             "cannot replace it with {}: a file can only replace a file and a directory only a directory", self.display(src)))
     }
 
-    /// Whether `dst` is a directory (see `probe_target`).
+    /// Whether `dst` is a directory (see `probe_target`); not asked under relaxed rename checks.
     fn probe_destination(&self, src: &FsPath, dst: &FsPath) -> Result<bool> {
+        if self.backend.relaxed_rename_checks() {
+            return Ok(false);
+        }
         Ok(self.probe_target(src, dst)?.is_some_and(|s| s.is_dir))
     }
 

@@ -195,6 +195,38 @@ fn measure_create_performance(kind: &'static str) {
     assert_eq!(w.commit().unwrap_err().kind, ErrorKind::AlreadyExists, "and stays exclusive at commit");
 }
 
+/// `fs.s3c.rename.performance`: a file rename is the conditional copy and the DELETE, nothing else.
+fn measure_rename_performance(kind: &'static str) {
+    let f = Fixture::s3(kind, &[("fs.s3c.rename.performance", "true")]);
+    let b = fresh_base("rename-performance");
+    let copy = if kind == "seaweed" { 1 } else { 3 };
+    g::put(&f.fs, &g::p(&b, "warm"), b"w");
+    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2")).unwrap(); // the once-per-store copy-mode probe
+    g::put(&f.fs, &g::p(&b, "d/tmp"), b"new");
+    let (_, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "d/final")).unwrap());
+    eprintln!("{kind}: rename.performance: file rename: {m:?}");
+    assert_eq!(total(&m), copy + 1, "COPY + DELETE");
+    g::put(&f.fs, &g::p(&b, "d/tmp"), b"late");
+    let (r, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "e/final")));
+    r.unwrap();
+    assert_eq!(total(&m), copy + 1, "into another directory as well");
+    g::put(&f.fs, &g::p(&b, "d/tmp"), b"loser");
+    let r = f.fs.rename_no_replace(&g::p(&b, "d/tmp"), &g::p(&b, "d/final"));
+    assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists, "still never overwrites");
+    assert_eq!(g::read_all(&f.fs, &g::p(&b, "d/final")).unwrap(), b"new");
+    assert!(f.fs.exists(&g::p(&b, "d/tmp")).unwrap(), "the loser keeps its source");
+}
+
+#[test]
+fn seaweed_rename_performance_request_counts() {
+    measure_rename_performance("seaweed");
+}
+
+#[test]
+fn moto_rename_performance_request_counts() {
+    measure_rename_performance("moto");
+}
+
 fn exclusive_put(f: &Fixture, p: &commitfs_core::FsPath) {
     let mut w = f.fs.create(p, false).unwrap();
     w.write(b"abc").unwrap();

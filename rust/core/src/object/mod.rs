@@ -58,6 +58,8 @@ pub(crate) struct Shared {
     readahead: u64,
     copy_concurrency: usize,
     create_performance: bool,
+    /// `fs.s3c.rename.performance`: see `Backend::relaxed_rename_checks`.
+    rename_performance: bool,
     /// `Some(v)`: configured; `None`: verify when the server is SeaweedFS.
     verify_listed_dirs: Option<bool>,
     /// When staging was last swept (ms since the epoch); at most one sweep per `SWEEP_INTERVAL_MS`.
@@ -100,6 +102,7 @@ impl ObjectBackend {
         let part_size = Config::parse_size(&key("multipart.size"), opt("multipart.size"), DEFAULT_PART_SIZE)?.max(5 << 20);
         let readahead = Config::parse_size(&key("readahead.range"), opt("readahead.range"), DEFAULT_READAHEAD)?;
         let create_performance = Config::parse_bool(&key("create.performance"), opt("create.performance"), false)?;
+        let rename_performance = Config::parse_bool(&key("rename.performance"), opt("rename.performance"), false)?;
         let verify_key = key("list.verify-directories");
         let verify_listed_dirs = match opt("list.verify-directories").map(str::to_ascii_lowercase).as_deref() {
             None | Some("auto") => None,
@@ -119,6 +122,7 @@ impl ObjectBackend {
             readahead,
             copy_concurrency,
             create_performance,
+            rename_performance,
             verify_listed_dirs,
             last_sweep_ms: std::sync::atomic::AtomicI64::new(0),
             journal,
@@ -278,6 +282,9 @@ impl Backend for ObjectBackend {
     }
     fn relaxed_create_checks(&self) -> bool {
         self.0.create_performance
+    }
+    fn relaxed_rename_checks(&self) -> bool {
+        self.0.rename_performance
     }
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         block_on(async {
