@@ -129,6 +129,20 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_delete<'l>(
     run(&mut env, |env| Ok(store(fs)?.delete(&marshal::path(env, &path)?, recursive)?))
 }
 
+/// The three renames differ only in the core call.
+fn rename_with<'l>(
+    env: &mut EnvUnowned<'l>,
+    fs: jlong,
+    src: &JByteArray<'l>,
+    dst: &JByteArray<'l>,
+    rename: fn(&FileSystem, &commitfs_core::FsPath, &commitfs_core::FsPath) -> commitfs_core::Result<()>,
+) {
+    run(env, |env| {
+        let (src, dst) = (marshal::path(env, src)?, marshal::path(env, dst)?);
+        Ok(rename(store(fs)?, &src, &dst)?)
+    })
+}
+
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rename<'l>(
     mut env: EnvUnowned<'l>,
@@ -137,10 +151,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rename<'l>(
     src: JByteArray<'l>,
     dst: JByteArray<'l>,
 ) {
-    run(&mut env, |env| {
-        let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
-        Ok(store(fs)?.rename(&src, &dst)?)
-    })
+    rename_with(&mut env, fs, &src, &dst, FileSystem::rename)
 }
 
 /// FileContext's rename: exactly to `dst`, failing with AlreadyExists if anything is there.
@@ -152,10 +163,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_renameNoReplace<'l>(
     src: JByteArray<'l>,
     dst: JByteArray<'l>,
 ) {
-    run(&mut env, |env| {
-        let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
-        Ok(store(fs)?.rename_no_replace(&src, &dst)?)
-    })
+    rename_with(&mut env, fs, &src, &dst, FileSystem::rename_no_replace)
 }
 
 /// FileContext's rename OVERWRITE: exactly to `dst`, atomically replacing a file there.
@@ -167,10 +175,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_renameReplace<'l>(
     src: JByteArray<'l>,
     dst: JByteArray<'l>,
 ) {
-    run(&mut env, |env| {
-        let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
-        Ok(store(fs)?.rename_replace(&src, &dst)?)
-    })
+    rename_with(&mut env, fs, &src, &dst, FileSystem::rename_replace)
 }
 
 /// Operation counters of the backend as `name=value` lines (S3 requests, POSIX syscalls).

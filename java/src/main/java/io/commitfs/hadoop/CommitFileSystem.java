@@ -208,14 +208,10 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
    */
   @Override
   public boolean rename(Path src, Path dst) throws IOException {
-    byte[] s = utf8(storePath(src));
+    byte[] s = utf8(storePath(src)); // a path of another filesystem throws here, as everywhere
     byte[] d = utf8(storePath(dst));
-    statistics.incrementWriteOps(1);
     try {
-      store.call(h -> {
-        NativeFs.rename(h, s, d);
-        return null;
-      });
+      renameNative(s, d, NativeFs::rename);
       return true;
     } catch (FileNotFoundException | FileAlreadyExistsException | IllegalArgumentException e) {
       LOG.debug("rename {} to {} returns false", src, dst, e);
@@ -225,13 +221,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   /** Rename exactly to {@code dst}, atomically failing with FileAlreadyExistsException if it exists. */
   public void renameNoReplace(Path src, Path dst) throws IOException {
-    byte[] s = utf8(storePath(src));
-    byte[] d = utf8(storePath(dst));
-    statistics.incrementWriteOps(1);
-    store.call(h -> {
-      NativeFs.renameNoReplace(h, s, d);
-      return null;
-    });
+    renameNative(utf8(storePath(src)), utf8(storePath(dst)), NativeFs::renameNoReplace);
   }
 
   /**
@@ -241,11 +231,18 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
    * replace each other (IOException), nor does anything a non-empty directory.
    */
   public void renameReplace(Path src, Path dst) throws IOException {
-    byte[] s = utf8(storePath(src));
-    byte[] d = utf8(storePath(dst));
+    renameNative(utf8(storePath(src)), utf8(storePath(dst)), NativeFs::renameReplace);
+  }
+
+  /** One of NativeFs's renames: (store handle, source, destination). */
+  private interface NativeRename {
+    void apply(long store, byte[] src, byte[] dst) throws IOException;
+  }
+
+  private void renameNative(byte[] s, byte[] d, NativeRename rename) throws IOException {
     statistics.incrementWriteOps(1);
     store.call(h -> {
-      NativeFs.renameReplace(h, s, d);
+      rename.apply(h, s, d);
       return null;
     });
   }
