@@ -13,6 +13,8 @@ final class Targets {
 
     static final String COMMITFS_FS = "io.commitfs.hadoop.CommitFileSystem";
     static final String COMMITFS_AFS = "io.commitfs.hadoop.CommitFs";
+    /** s3c with fs.s3c.create.performance and fs.s3c.rename.performance on. */
+    static final String S3C_RELAXED = "s3c relaxed";
 
     /** Where the S3 targets talk: the counting proxy in front of SeaweedFS. */
     record S3Endpoint(String endpoint, String bucket, String accessKey, String secretKey, String region) { }
@@ -26,6 +28,12 @@ final class Targets {
             String prefix = "/bench-" + runId + "/";
             out.add(new Target("s3c", Target.Store.S3, true, false,
                     URI.create("s3c://" + s3.bucket() + prefix + "s3c"), s3Conf(s3), missing));
+            // S3A-style relaxed checks, opted into by the user (README, Configuration).
+            Configuration relaxed = s3Conf(s3);
+            relaxed.setBoolean("fs.s3c.create.performance", true);
+            relaxed.setBoolean("fs.s3c.rename.performance", true);
+            out.add(new Target(S3C_RELAXED, Target.Store.S3, true, false,
+                    URI.create("s3c://" + s3.bucket() + prefix + "s3c-relaxed"), relaxed, missing));
             out.add(new Target("s3a", Target.Store.S3, false, true,
                     URI.create("s3a://" + s3.bucket() + prefix + "s3a"), s3Conf(s3), null));
         }
