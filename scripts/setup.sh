@@ -73,6 +73,8 @@ for artifact in "io/delta/delta-spark_2.12/$delta/delta-spark_2.12-$delta.jar" \
   mv "$jar.part" "$jar"
 done
 
+bash "$here/scripts/setup-native.sh"
+
 log "cargo fetch"
 (cd "$here" && cargo fetch --locked -q 2>/dev/null || cargo fetch -q)
 log "ready"

@@ -18,10 +18,19 @@ add() { # layer passed failed skipped
   total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3)); total_skip=$((total_skip + $4))
 }
 elapsed() { echo "$(( $(date +%s) - start ))s"; }
+add_counted() { # layer exit-code log: counts its last `layer: N passed, M failed[, K skipped]` line
+  local line p=0 f=1 s=0
+  line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed" "$3" | tail -1)
+  [ -n "$line" ] && read -r p f s < <(echo "$line" | sed -E "s/$1: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/" | awk '{print $1, $2, ($3==""?0:$3)}')
+  [ "$2" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  add "$1" "$p" "$f" "$s"
+}
 
 # --- Rust: every `test result:` line of cargo test (unit, integration, doc tests of all crates).
 echo "== rust ($(elapsed))"
-cargo test --release --workspace --no-fail-fast 2>&1 | tee "$logs/rust.log"
+# Built for the jar's x86_64 target (glibc 2.17 floor, scripts/native.sh): one build serves the tests
+# and the packaged library.
+bash scripts/native.sh cargo host test --release --workspace --no-fail-fast 2>&1 | tee "$logs/rust.log"
 rust_rc=${PIPESTATUS[0]}
 # Bounded fuzzing of the path/URI/key/config parsers as a timed random-input test (libFuzzer runs: `bash
 # scripts/fuzz.sh 60` with cargo-fuzz installed); its `test result:` lines count with the Rust layer.
@@ -37,15 +46,13 @@ echo "== java ($(elapsed))"
 if [ -f build.gradle ]; then
   gradle --no-daemon -q jar test 2>&1 | tee "$logs/java.log"
   java_rc=${PIPESTATUS[0]}
-  line=$(grep -E '^java: [0-9]+ passed, [0-9]+ failed' "$logs/java.log" | tail -1)
-  if [ -n "$line" ]; then
-    read -r jp jf js < <(echo "$line" | sed -E 's/java: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | awk '{print $1, $2, ($3==""?0:$3)}')
-  else
-    jp=0; jf=1; js=0
-  fi
-  [ "$java_rc" -ne 0 ] && [ "$jf" -eq 0 ] && jf=1
-  add java "$jp" "$jf" "$js"
+  add_counted java "$java_rc" "$logs/java.log"
 fi
+
+# --- aarch64: the linux-aarch64 library on an emulated aarch64 JVM (JNI round trip, filec + s3c smoke).
+echo "== aarch64 ($(elapsed))"
+bash scripts/aarch64.sh 2>&1 | tee "$logs/aarch64.log"
+add_counted aarch64 "${PIPESTATUS[0]}" "$logs/aarch64.log"
 
 # --- End to end: Spark with the built jar.
 echo "== e2e ($(elapsed))"

@@ -37,6 +37,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use sys::{fsync_dir, Counters, NoReplace, Op, Published};
+pub use sys::{is_unsupported, rename_noreplace};
 
 pub(crate) struct Inner {
     scheme: String,
