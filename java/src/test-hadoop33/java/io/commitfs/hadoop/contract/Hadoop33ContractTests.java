@@ -1,0 +1,180 @@
+package io.commitfs.hadoop.contract;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.*;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+
+/**
+ * Hadoop 3.3's contract suites (JUnit 4, run by the JUnit Platform's vintage engine) on filec:// and on
+ * s3c:// against SeaweedFS: the bindings for {@code -PhadoopVersion=3.3.4}, Spark 3.5's client. Hadoop
+ * 3.4+ rewrote these suites for JUnit 5 (the other *ContractTests files); 3.3 has no content-summary or
+ * vectored-read suite.
+ */
+@SuppressWarnings("checkstyle:OneTopLevelClass")
+public final class Hadoop33ContractTests {
+  private Hadoop33ContractTests() {}
+
+  /** The stores every suite runs on, as JUnit 4 parameters. */
+  static List<String> stores() {
+    return Arrays.asList("filec", "s3c-seaweed");
+  }
+
+  static AbstractFSContract contract(Configuration conf, String store) {
+    return "filec".equals(store) ? CommitContract.filec(conf) : CommitContract.s3c(conf, S3Server.get("seaweed"));
+  }
+
+  @RunWith(Parameterized.class)
+  public static class CreateTest extends AbstractContractCreateTest {
+    private final String store;
+
+    public CreateTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class OpenTest extends AbstractContractOpenTest {
+    private final String store;
+
+    public OpenTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class SeekTest extends AbstractContractSeekTest {
+    private final String store;
+
+    public SeekTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class RenameTest extends AbstractContractRenameTest {
+    private final String store;
+
+    public RenameTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class DeleteTest extends AbstractContractDeleteTest {
+    private final String store;
+
+    public DeleteTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class MkdirTest extends AbstractContractMkdirTest {
+    private final String store;
+
+    public MkdirTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class GetFileStatusTest extends AbstractContractGetFileStatusTest {
+    private final String store;
+
+    public GetFileStatusTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class RootDirectoryTest extends AbstractContractRootDirectoryTest {
+    private final String store;
+
+    public RootDirectoryTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+}
