@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import org.apache.hadoop.fs.ByteBufferPositionedReadable;
 import org.apache.hadoop.fs.ByteBufferReadable;
 import org.apache.hadoop.fs.FSExceptionMessages;
@@ -129,7 +130,7 @@ class CommitInputStream extends FSInputStream
   @Override
   public synchronized int read(byte[] b, int off, int len) throws IOException {
     checkOpen();
-    validate(b.length, off, len);
+    validate(nonNull(b).length, off, len);
     if (len == 0) {
       return 0;
     }
@@ -156,6 +157,7 @@ class CommitInputStream extends FSInputStream
 
   @Override
   public synchronized int read(ByteBuffer dst) throws IOException {
+    nonNull(dst);
     checkOpen();
     if (!dst.hasRemaining()) {
       return 0;
@@ -184,6 +186,7 @@ class CommitInputStream extends FSInputStream
 
   @Override
   public int read(long position, ByteBuffer dst) throws IOException {
+    nonNull(dst);
     checkOpen();
     if (position < 0) {
       throw new EOFException(FSExceptionMessages.NEGATIVE_SEEK + " " + position + ": " + path);
@@ -209,6 +212,7 @@ class CommitInputStream extends FSInputStream
 
   @Override
   public void readFully(long position, ByteBuffer dst) throws IOException {
+    nonNull(dst);
     while (dst.hasRemaining()) {
       int n = read(position, dst);
       if (n <= 0) {
@@ -264,6 +268,11 @@ class CommitInputStream extends FSInputStream
     if (reader.isClosed()) {
       throw new IOException(path + ": " + FSExceptionMessages.STREAM_IS_CLOSED);
     }
+  }
+
+  /** A message on every Java: helpful NullPointerException messages start with Java 15. */
+  private <T> T nonNull(T buffer) {
+    return Objects.requireNonNull(buffer, () -> "null buffer to read " + path + " into");
   }
 
   private static void validate(int arrayLength, int off, int len) {

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.contract.*;
+import org.junit.Assume;
+import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.Parameterized;
 
@@ -14,8 +16,8 @@ import org.junit.runners.Parameterized;
  * vectored-read suite.
  */
 @SuppressWarnings("checkstyle:OneTopLevelClass")
-public final class Hadoop33ContractTests {
-  private Hadoop33ContractTests() {}
+public final class Hadoop33ContractSuites {
+  private Hadoop33ContractSuites() {}
 
   /** The stores every suite runs on, as JUnit 4 parameters. */
   static List<String> stores() {
@@ -32,6 +34,17 @@ public final class Hadoop33ContractTests {
 
     public CreateTest(String store) {
       this.store = store;
+    }
+
+    /**
+     * Hadoop 3.3's version opens the file before close when hflush/hsync are unsupported, expecting it to
+     * exist; commitfs publishes nothing before close. Hadoop 3.4+ rewrote the check (run on 3.5.0).
+     */
+    @Override
+    @Test
+    public void testSyncable() {
+      Assume.assumeTrue("Hadoop 3.3's testSyncable expects an unclosed file to be visible; commitfs shows it at "
+          + "close (the Hadoop 3.5.0 suite runs this test)", false);
     }
 
     @Parameterized.Parameters(name = "{0}")
