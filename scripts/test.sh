@@ -36,20 +36,7 @@ add rust "$rp" "$rf" "$ri"
 # Java 17 with Hadoop 3.5.0, then on Java 11 with Hadoop 3.3.4 (Spark 3.5's client, Hadoop 3.3's JUnit 4
 # contract suites, in build/hadoop-3.3.4). Java 21 and the other pairs: scripts/jvm-matrix.sh.
 source scripts/jdk.sh
-java_layer() { # layer-name log-name gradle-args...
-  local name=$1 log="$logs/$2.log" line jp jf js java_rc
-  shift 2
-  gradle --no-daemon -q jar test "$@" 2>&1 | tee "$log"
-  java_rc=${PIPESTATUS[0]}
-  line=$(grep -E '^java: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-  if [ -n "$line" ]; then
-    read -r jp jf js < <(echo "$line" | sed -E 's/java: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | awk '{print $1, $2, ($3==""?0:$3)}')
-  else
-    jp=0; jf=1; js=0
-  fi
-  [ "$java_rc" -ne 0 ] && [ "$jf" -eq 0 ] && jf=1
-  add "$name" "$jp" "$jf" "$js"
-}
+source scripts/layers.sh
 if [ -f build.gradle ]; then
   echo "== java ($(elapsed))"
   java_layer java java
@@ -58,16 +45,6 @@ if [ -f build.gradle ]; then
 fi
 
 # --- End to end: Spark with the built jar.
-e2e_layer() { # layer-name log pytest-exit-code: counts pytest's closing line
-  local line ep ef es
-  line=$(grep -E '[0-9]+ (passed|failed)' "$2" | grep -E '^=+ .* =+$|passed|failed' | tail -1)
-  ep=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
-  ef=$(echo "$line" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-  es=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || echo 0)
-  ep=${ep:-0}; es=${es:-0}
-  [ "$3" -ne 0 ] && [ "$ef" -eq 0 ] && ef=1
-  add "$1" "$ep" "$ef" "$es"
-}
 echo "== e2e ($(elapsed))"
 if [ -x tests/e2e/run.sh ]; then
   bash tests/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
