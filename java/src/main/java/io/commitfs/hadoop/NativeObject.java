@@ -88,6 +88,8 @@ final class NativeObject implements Closeable {
     static {
       Thread reaper = new Thread(Release::reap, "commitfs-native-cleaner");
       reaper.setDaemon(true);
+      // Not the creating thread's loader (a Spark task's, say): the thread lives as long as the JVM.
+      reaper.setContextClassLoader(null);
       reaper.start();
     }
 
