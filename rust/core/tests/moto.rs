@@ -4,6 +4,7 @@
 mod guarantees;
 mod support;
 
+use commitfs_core::RenameMode;
 use guarantees as g;
 use support::s3_cases as cases;
 use support::*;
@@ -91,13 +92,13 @@ fn moto_copy_mode_probe_refuses_header_mode() {
     let f = Fixture::s3(KIND, &[("fs.s3c.copy-if-not-exists", "header")]);
     let b = fresh_base("probe");
     g::put(&f.fs, &g::p(&b, "a"), b"a");
-    let err = f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap_err();
+    let err = f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b"), RenameMode::Into).unwrap_err();
     assert_eq!(err.kind, commitfs_core::ErrorKind::Unsafe, "{err}");
     assert!(err.to_string().contains("fs.s3c.copy-if-not-exists"), "{err}");
     assert!(f.fs.exists(&g::p(&b, "a")).unwrap() && !f.fs.exists(&g::p(&b, "b")).unwrap(), "nothing moved");
     // The documented degraded mode works (check-then-copy).
     let unsafe_fs = Fixture::s3(KIND, &[("fs.s3c.copy-if-not-exists", "unsafe")]);
-    unsafe_fs.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap();
+    unsafe_fs.fs.rename(&g::p(&b, "a"), &g::p(&b, "b"), RenameMode::Into).unwrap();
     assert_eq!(g::read_all(&unsafe_fs.fs, &g::p(&b, "b")).unwrap(), b"a");
 }
 

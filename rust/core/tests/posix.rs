@@ -4,7 +4,7 @@
 mod guarantees;
 mod posix_support;
 
-use commitfs_core::{ErrorKind, FileSystem, FsPath};
+use commitfs_core::{ErrorKind, FileSystem, FsPath, RenameMode};
 use guarantees as g;
 use posix_support::*;
 use std::collections::BTreeMap;
@@ -100,13 +100,13 @@ fn posix_backend_rename_file_contract_in_both_modes() {
         g::put(&fs, &base("/taken"), b"t");
         fs.mkdirs(&base("/dir")).unwrap();
         let kind = |r: commitfs_core::Result<()>| r.unwrap_err().kind;
-        assert_eq!(kind(b.rename_file(&base("/dir"), &base("/x"))), ErrorKind::IsDirectory);
-        assert_eq!(kind(b.rename_file(&base("/none"), &base("/x"))), ErrorKind::NotFound);
-        assert_eq!(kind(b.rename_file(&base("/f"), &base("/taken"))), ErrorKind::AlreadyExists);
-        let e = b.rename_file(&base("/f"), &base("/no/parent")).unwrap_err();
+        assert_eq!(kind(b.rename_file(&base("/dir"), &base("/x"), false)), ErrorKind::IsDirectory);
+        assert_eq!(kind(b.rename_file(&base("/none"), &base("/x"), false)), ErrorKind::NotFound);
+        assert_eq!(kind(b.rename_file(&base("/f"), &base("/taken"), false)), ErrorKind::AlreadyExists);
+        let e = b.rename_file(&base("/f"), &base("/no/parent"), false).unwrap_err();
         assert!(e.kind == ErrorKind::NotFound && e.message.contains("filec:///no"), "{e}");
         assert_eq!(kind(b.rename_dir(&base("/dir"), &base("/taken"))), ErrorKind::AlreadyExists);
-        b.rename_file(&base("/f"), &base("/dir/f")).unwrap();
+        b.rename_file(&base("/f"), &base("/dir/f"), false).unwrap();
         assert_eq!(g::read_all(&fs, &base("/dir/f")).unwrap(), b"f");
         assert_eq!(g::names(&fs, &FsPath::root()), ["dir", "taken"]);
     }
@@ -222,7 +222,7 @@ fn posix_root_confinement_and_configuration_errors() {
     assert_eq!(refused.kind, ErrorKind::PermissionDenied, "{refused}");
     assert!(refused.message.contains("outside the configured root"), "{refused}");
     assert_eq!(fs.create(&base("/escape/new"), false).map(|_| ()).unwrap_err().kind, ErrorKind::PermissionDenied);
-    assert_eq!(fs.rename(&base("/inside"), &base("/escape/inside")).unwrap_err().kind, ErrorKind::PermissionDenied);
+    assert_eq!(fs.rename(&base("/inside"), &base("/escape/inside"), RenameMode::Into).unwrap_err().kind, ErrorKind::PermissionDenied);
     assert!(!outside.path().join("new").exists() && !outside.path().join("inside").exists());
 
     let conf = commitfs_core::Config::new();
@@ -435,7 +435,7 @@ fn child_process_role() {
                 say("ready");
                 wait_for_go();
                 for round in 0..rounds {
-                    let r = fs.rename(&base(&format!("/src/p{id}-r{round}")), &base(&format!("/dst/r{round}")));
+                    let r = fs.rename(&base(&format!("/src/p{id}-r{round}")), &base(&format!("/dst/r{round}")), RenameMode::Into);
                     say(&format!("{round} {}", outcome(r)));
                 }
             }

@@ -4,6 +4,7 @@
 mod guarantees;
 mod support;
 
+use commitfs_core::RenameMode;
 use guarantees as g;
 use support::s3_cases as cases;
 use support::*;
@@ -89,7 +90,7 @@ fn seaweed_copy_mode_probe_accepts_header_mode() {
     let f = fixture();
     let b = fresh_base("probe");
     g::put(&f.fs, &g::p(&b, "a"), b"a");
-    f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap();
+    f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b"), RenameMode::Into).unwrap();
 }
 
 #[test]
@@ -113,7 +114,7 @@ fn seaweed_rename_dir_with_1200_entries() {
     });
     f.fs.mkdirs(&g::p(&src, "empty")).unwrap();
     let started = std::time::Instant::now();
-    let (_, m) = f.measure(|| f.fs.rename(&src, &g::p(&b, "dst")).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&src, &g::p(&b, "dst"), RenameMode::Into).unwrap());
     eprintln!("seaweed: rename_dir of 1200 files + 1 marker took {:?}: {m:?}", started.elapsed());
     assert!(!f.fs.exists(&src).unwrap());
     let keys = f.raw(&g::p(&b, "dst"));

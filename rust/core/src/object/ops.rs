@@ -3,7 +3,7 @@
 use super::keys::{ListRequest, RawObject, DELETE_BATCH};
 use super::publish::{RESERVED_PREFIX, STAGING_PREFIX};
 use super::{location, map_err, Shared};
-use crate::backend::{DestinationView, FileStatus, ListPage, Removed};
+use crate::backend::{FileStatus, ListPage, Probe, Removed};
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
 use futures::{StreamExt, TryStreamExt};
@@ -91,27 +91,50 @@ impl Shared {
         }
     }
 
-    /// What a rename must know of its destination where directories are implicit: the first of
-    /// `ancestors` (outermost first; none of them holds the source) that is a file, and what is at `dst`.
-    /// One LIST from the outermost ancestor's key sees every ancestor's key and `dst` when few keys sort
-    /// between them; otherwise the rest is asked in one more round trip.
-    pub async fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<DestinationView> {
+    /// Answers `Backend::probe`: every question at once, or, for `[Entry(dst), FirstFile(ancestors of
+    /// dst, outermost first)]` (what a rename asks), one LIST that sees them all (`rename_destination`).
+    pub async fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
+        if let [Probe::Entry(dst), Probe::FirstFile(ancestors @ [top, ..])] = probes {
+            let outermost_first = ancestors.windows(2).all(|w| w[1].is_under_or_same(&w[0]) && w[1] != w[0]);
+            if outermost_first && dst.is_under_or_same(top) && ancestors.iter().all(|a| a != *dst) {
+                let (existing, file_ancestor) = self.rename_destination(dst, ancestors).await?;
+                return Ok(vec![existing, file_ancestor]);
+            }
+        }
+        futures::future::try_join_all(probes.iter().map(|q| async move {
+            match *q {
+                Probe::File(p) => self.file_status(p).await,
+                Probe::Dir(p) => self.dir_status(p).await,
+                Probe::Entry(p) => self.entry_status(p).await,
+                Probe::FirstFile(ps) => {
+                    let found = futures::future::try_join_all(ps.iter().map(|p| self.file_status(p))).await?;
+                    Ok(found.into_iter().flatten().next())
+                }
+            }
+        }))
+        .await
+    }
+
+    /// What a rename must know of its destination where directories are implicit: what is at `dst`, and
+    /// the first of `ancestors` (outermost first; none of them holds the source) that is a file (then
+    /// `dst` counts as absent). One LIST from the outermost ancestor's key sees every ancestor's key and
+    /// `dst` when few keys sort between them; otherwise the rest is asked in one more round trip.
+    async fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<(Option<FileStatus>, Option<FileStatus>)> {
         let Some(top) = ancestors.first() else {
-            return Ok(DestinationView { file_ancestor: None, existing: self.entry_status(dst).await? });
+            return Ok((self.entry_status(dst).await?, None));
         };
         let window = self.key_window(top.key(), DESTINATION_PROBE_KEYS).await?;
-        if let Some(i) = ancestors.iter().position(|a| window.has(a.key()) == Some(true)) {
-            return Ok(DestinationView { file_ancestor: Some(i), existing: None });
+        if let Some(a) = ancestors.iter().find(|a| window.has(a.key()) == Some(true)) {
+            return Ok((None, window.entry(a).flatten()));
         }
         // Every ancestor's key sorts before `dst`: a window that reaches `dst/` has answered them all.
         if let Some(existing) = window.entry(dst) {
-            return Ok(DestinationView { file_ancestor: None, existing });
+            return Ok((existing, None));
         }
         let unknown: Vec<&FsPath> = ancestors.iter().filter(|a| window.has(a.key()).is_none()).collect();
         let files = futures::future::try_join_all(unknown.iter().map(|a| self.file_status(a)));
         let (files, existing) = futures::try_join!(files, self.entry_status(dst))?;
-        let file_ancestor = files.iter().position(Option::is_some).and_then(|k| ancestors.iter().position(|a| a == unknown[k]));
-        Ok(DestinationView { file_ancestor, existing })
+        Ok((existing, files.into_iter().flatten().next()))
     }
 
     /// The first keys of `prefix`, in order (non-delimited: right at once on every store).
@@ -226,7 +249,7 @@ impl Shared {
 
     /// Copies every key (files with copy-if-not-exists, markers rewritten) with bounded concurrency,
     /// then deletes the source keys in batches. Not atomic, but journaled: a crash or failure part way is
-    /// rolled forward later (`journal.rs`).
+    /// rolled forward later (`recovery.rs`).
     pub async fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         let src_prefix = src.dir_prefix();
         let dst_prefix = dst.dir_prefix();
@@ -259,17 +282,13 @@ impl Shared {
         Ok(())
     }
 
-    pub async fn delete_file(&self, p: &FsPath) -> Result<bool> {
-        self.delete_file_keeping_parent(p, true).await
-    }
-
     /// One non-delimited LIST of the parent's prefix finds the file (where it is among the directory's
     /// first keys; else the entry probe asks) and shows whether anything else (the parent's marker, a
     /// sibling) keeps the directory standing: then no marker is written.
     pub async fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
         let Some(parent) = p.parent().filter(|d| !d.is_root()) else {
             return Ok(match self.entry_status(p).await? {
-                Some(s) if s.is_dir => Removed::Directory,
+                Some(s) if s.is_dir => Removed::DirectoryKept,
                 Some(_) => self.delete_file_keeping_parent(p, false).await.map(|_| Removed::File)?,
                 None => Removed::Nothing,
             });
@@ -280,7 +299,7 @@ impl Shared {
             None => self.entry_status(p).await?,
         };
         Ok(match found {
-            Some(s) if s.is_dir => Removed::Directory,
+            Some(s) if s.is_dir => Removed::DirectoryKept,
             Some(_) => {
                 let parent_stays = window.objects.iter().any(|o| o.key != p.key());
                 self.delete_file_keeping_parent(p, !parent_stays).await?;

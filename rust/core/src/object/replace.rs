@@ -13,7 +13,7 @@ impl Shared {
         // A retried COPY is harmless: the source stays in place until the copy has succeeded.
         match self.store.copy(&location(src), &location(dst)).await {
             Ok(()) => {}
-            // The source is no file: missing, or a directory (only keys below `src/`); fs.rs tells which.
+            // The source is no file: missing, or a directory (only keys below `src/`); fs/rename.rs tells which.
             Err(object_store::Error::NotFound { .. }) => return Err(Error::not_found(self.show(src))),
             Err(e) => return Err(map_err(e, self.show(dst), &format!("replace with {} (copy)", self.show(src)))),
         }
