@@ -6,20 +6,21 @@
 //! commitfs' own objects live under `_commitfs/` at the bucket root (staging copies of large exclusive
 //! creates, the copy-mode probe); listings of the root hide that prefix. Renaming or deleting a directory
 //! is a sequence of copies and deletes, not atomic. Deletes rewrite the parent's marker (as S3A does) so
-//! the parent survives; renames do not (see `ops.rs`).
+//! the parent survives; renames do not (see `delete.rs`, `rename.rs`).
 
 mod block;
 mod counting;
+mod delete;
 #[cfg(feature = "bench-hooks")]
 mod hooks;
 mod journal;
 mod keys;
-mod ops;
+mod listing;
 mod publish;
 mod readahead;
 mod reader;
 mod recovery;
-mod replace;
+mod rename;
 mod retries;
 mod s3;
 mod writer;

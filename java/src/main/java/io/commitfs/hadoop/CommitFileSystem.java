@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -308,7 +306,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   /** Fetches {@value #LIST_PAGE} entries per native call, the first page eagerly (so a missing path fails here). */
   @Override
   public RemoteIterator<FileStatus> listStatusIterator(Path f) throws IOException {
-    return new Listing(storePath(f));
+    return new CommitListing(store, codec, statistics, storePath(f), LIST_PAGE);
   }
 
   @Override
@@ -328,42 +326,6 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     };
   }
 
-  private final class Listing implements RemoteIterator<FileStatus> {
-    private final String dir;
-    private final byte[] dirBytes;
-    private StatusCodec.Page page;
-    private int index;
-
-    Listing(String dir) throws IOException {
-      this.dir = dir;
-      this.dirBytes = utf8(dir);
-      statistics.incrementReadOps(1);
-      this.page = fetch(null);
-    }
-
-    private StatusCodec.Page fetch(String after) throws IOException {
-      return codec.page(store.call(h -> NativeFs.list(h, dirBytes, after, LIST_PAGE)), dir);
-    }
-
-    @Override
-    public boolean hasNext() throws IOException {
-      while (index >= page.entries.size() && page.next != null) {
-        statistics.incrementLargeReadOps(1);
-        page = fetch(page.next);
-        index = 0;
-      }
-      return index < page.entries.size();
-    }
-
-    @Override
-    public FileStatus next() throws IOException {
-      if (!hasNext()) {
-        throw new NoSuchElementException("no more entries in " + codec.path(dir));
-      }
-      return page.entries.get(index++);
-    }
-  }
-
   // ---- capabilities and lifecycle ----
 
   boolean atomicDirectoryRename() {
@@ -372,32 +334,9 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
-    switch (validatePathCapabilityArgs(makeQualified(path), capability)) {
-      case CommonPathCapabilities.FS_APPEND:
-      case CommonPathCapabilities.FS_CONCAT:
-      case CommonPathCapabilities.FS_TRUNCATE:
-      case CommonPathCapabilities.FS_CHECKSUMS:
-      case CommonPathCapabilities.FS_SYMLINKS:
-      case CommonPathCapabilities.FS_PERMISSIONS:
-      case CommonPathCapabilities.FS_ACLS:
-      case CommonPathCapabilities.FS_XATTRS:
-      case CommonPathCapabilities.FS_SNAPSHOTS:
-      case CommonPathCapabilities.FS_STORAGEPOLICY:
-      case CommonPathCapabilities.FS_MULTIPART_UPLOADER:
-      case CommonPathCapabilities.ETAGS_AVAILABLE:
-        return false;
-      case CommonPathCapabilities.FS_PATHHANDLES:
-        return false;
-      case CommonPathCapabilities.ABORTABLE_STREAM:
-      case "fs.commitfs.capability.rename.noreplace":
-      case "fs.commitfs.capability.create.exclusive":
-      case CREATE_INVISIBLE_UNTIL_CLOSE:
-        return true;
-      case "fs.commitfs.capability.directory.rename.atomic":
-        return atomicDirectoryRename();
-      default:
-        return super.hasPathCapability(path, capability);
-    }
+    Boolean known = CommitCapabilities.known(
+        validatePathCapabilityArgs(makeQualified(path), capability), atomicDirectoryRename());
+    return known != null ? known : super.hasPathCapability(path, capability);
   }
 
   private static String validatePathCapabilityArgs(Path path, String capability) {
