@@ -12,36 +12,20 @@ fn base(rel: &str) -> FsPath {
     FsPath::parse(rel).unwrap()
 }
 
-#[test]
-fn memory_g1_exclusive_create_16x50() {
-    g::g1_exclusive_create(&Fixture::memory().fs, &base("/g1"), 16, 50);
-}
+g::guarantee_tests!(Fixture::memory(), |f| &f.fs, |g| base(&format!("/{g}"));
+    memory_g1_exclusive_create_16x50 => g1_exclusive_create(16, 50);
+    memory_g3_overwrite_atomic_5000_versions => g3_overwrite_atomic(5000);
+    memory_g4_rename_file_16x50 => g4_rename_file(16, 50);
+    memory_g5_rename_dir => g5_rename_dir();
+    memory_g6_listing_consistency_200 => g6_listing_consistency(200);
+    memory_g8_delete_status_list_read_1000 => g8_delete_status_list_read(1000);
+);
 
 #[test]
 fn memory_g2_invisible_until_close() {
     let f = Fixture::memory();
     g::g2_invisible_until_close(&f.fs, &base("/g2"));
     assert_eq!(f.raw(&base("/g2")), ["sibling", "target"], "no staging or marker residue");
-}
-
-#[test]
-fn memory_g3_overwrite_atomic_5000_versions() {
-    g::g3_overwrite_atomic(&Fixture::memory().fs, &base("/g3"), 5000);
-}
-
-#[test]
-fn memory_g4_rename_file_16x50() {
-    g::g4_rename_file(&Fixture::memory().fs, &base("/g4"), 16, 50);
-}
-
-#[test]
-fn memory_g5_rename_dir() {
-    g::g5_rename_dir(&Fixture::memory().fs, &base("/g5"));
-}
-
-#[test]
-fn memory_g6_listing_consistency_200() {
-    g::g6_listing_consistency(&Fixture::memory().fs, &base("/g6"), 200);
 }
 
 /// G7 as far as an in-process store goes (it lives as long as the process): when close returns, the store
@@ -60,11 +44,6 @@ fn memory_g7_the_store_holds_the_file_when_close_returns() {
         assert_eq!(stored.size, data.len() as u64, "{p}: the store holds the whole object");
         assert_eq!(g::read_all(&other, &p).unwrap(), data);
     }
-}
-
-#[test]
-fn memory_g8_delete_status_list_read_1000() {
-    g::g8_delete_status_list_read(&Fixture::memory().fs, &base("/g8"), 1000);
 }
 
 #[test]

@@ -23,11 +23,23 @@ fn base(rel: &str) -> FsPath {
 
 const LINK: &[(&str, &str)] = &[("noreplace", "link")];
 
-#[test]
-fn posix_g1_exclusive_create_16x50() {
-    let (_r, fs) = root_fs(&[]);
-    g::g1_exclusive_create(&fs, &base("/g1"), 16, 50);
-}
+g::guarantee_tests!(root_fs(&[]), |r| &r.1, |g| base(&format!("/{g}"));
+    posix_g1_exclusive_create_16x50 => g1_exclusive_create(16, 50);
+    posix_g3_overwrite_atomic_500_versions => g3_overwrite_atomic(500);
+    posix_g4_rename_file_16x50 => g4_rename_file(16, 50);
+    posix_g5_rename_dir => g5_rename_dir();
+    posix_g6_listing_consistency_200 => g6_listing_consistency(200);
+    posix_g7_file_and_directory_fsync_per_commit => g7_durability_counters("fsync", 2, 20);
+);
+
+g::guarantee_tests!(root_fs(LINK), |r| &r.1, |g| base(&format!("/{g}"));
+    posix_g4_rename_file_link_fallback_16x50 => g4_rename_file(16, 50);
+    posix_g5_rename_dir_without_renameat2 => g5_rename_dir();
+);
+
+g::guarantee_tests!(root_fs(&[("fsync", "false")]), |r| &r.1, |g| base(&format!("/{g}"));
+    posix_g8_delete_status_list_read_2500 => g8_delete_status_list_read(2500);
+);
 
 #[test]
 fn posix_g1_exclusive_create_link_fallback_16x50() {
@@ -41,54 +53,6 @@ fn posix_g2_invisible_until_close() {
     let (r, fs) = root_fs(&[]);
     g::g2_invisible_until_close(&fs, &base("/g2"));
     assert_eq!(r.raw_names("g2"), ["sibling", "target"], "no temp left on disk");
-}
-
-#[test]
-fn posix_g3_overwrite_atomic_500_versions() {
-    let (_r, fs) = root_fs(&[]);
-    g::g3_overwrite_atomic(&fs, &base("/g3"), 500);
-}
-
-#[test]
-fn posix_g4_rename_file_16x50() {
-    let (_r, fs) = root_fs(&[]);
-    g::g4_rename_file(&fs, &base("/g4"), 16, 50);
-}
-
-#[test]
-fn posix_g4_rename_file_link_fallback_16x50() {
-    let (_r, fs) = root_fs(LINK);
-    g::g4_rename_file(&fs, &base("/g4"), 16, 50);
-}
-
-#[test]
-fn posix_g5_rename_dir() {
-    let (_r, fs) = root_fs(&[]);
-    g::g5_rename_dir(&fs, &base("/g5"));
-}
-
-#[test]
-fn posix_g5_rename_dir_without_renameat2() {
-    let (_r, fs) = root_fs(LINK);
-    g::g5_rename_dir(&fs, &base("/g5"));
-}
-
-#[test]
-fn posix_g6_listing_consistency_200() {
-    let (_r, fs) = root_fs(&[]);
-    g::g6_listing_consistency(&fs, &base("/g6"), 200);
-}
-
-#[test]
-fn posix_g7_file_and_directory_fsync_per_commit() {
-    let (_r, fs) = root_fs(&[]);
-    g::g7_durability_counters(&fs, &base("/g7"), "fsync", 2, 20);
-}
-
-#[test]
-fn posix_g8_delete_status_list_read_2500() {
-    let (_r, fs) = root_fs(&[("fsync", "false")]);
-    g::g8_delete_status_list_read(&fs, &base("/g8"), 2500);
 }
 
 #[test]

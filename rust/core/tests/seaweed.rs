@@ -15,10 +15,14 @@ fn fixture() -> Fixture {
     Fixture::s3(KIND, &[])
 }
 
-#[test]
-fn seaweed_g1_exclusive_create() {
-    g::g1_exclusive_create(&fixture().fs, &fresh_base("g1"), 4, 3);
-}
+g::guarantee_tests!(fixture(), |f| &f.fs, |g| fresh_base(g);
+    seaweed_g1_exclusive_create => g1_exclusive_create(4, 3);
+    seaweed_g3_overwrite_atomic => g3_overwrite_atomic(30);
+    seaweed_g4_rename_file => g4_rename_file(4, 3);
+    seaweed_g5_rename_dir => g5_rename_dir();
+    seaweed_g6_listing_consistency => g6_listing_consistency(10);
+    seaweed_g8_delete_status_list_read => g8_delete_status_list_read(250);
+);
 
 #[test]
 fn seaweed_g2_invisible_until_close() {
@@ -29,34 +33,9 @@ fn seaweed_g2_invisible_until_close() {
 }
 
 #[test]
-fn seaweed_g3_overwrite_atomic() {
-    g::g3_overwrite_atomic(&fixture().fs, &fresh_base("g3"), 30);
-}
-
-#[test]
-fn seaweed_g4_rename_file() {
-    g::g4_rename_file(&fixture().fs, &fresh_base("g4"), 4, 3);
-}
-
-#[test]
-fn seaweed_g5_rename_dir() {
-    g::g5_rename_dir(&fixture().fs, &fresh_base("g5"));
-}
-
-#[test]
-fn seaweed_g6_listing_consistency() {
-    g::g6_listing_consistency(&fixture().fs, &fresh_base("g6"), 10);
-}
-
-#[test]
 /// G7 on S3 is the acknowledgement: every commit returned only after a PUT the server acknowledged.
 fn seaweed_g7_commit_returns_after_an_acknowledged_put() {
     g::g7_durability_counters(&fixture().fs, &fresh_base("g7"), "PUT", 1, 5);
-}
-
-#[test]
-fn seaweed_g8_delete_status_list_read() {
-    g::g8_delete_status_list_read(&fixture().fs, &fresh_base("g8"), 250);
 }
 
 #[test]

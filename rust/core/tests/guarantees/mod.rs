@@ -5,6 +5,27 @@
 
 #![allow(dead_code)]
 
+/// One `#[test]` per guarantee check for a backend, so each backend's file states only its fixture and
+/// counts: `guarantee_tests!(fixture, |f| fs of f, |g| base of g; test_name => gN_check(counts...); ...)`.
+/// `f` holds the fixture for the whole test (a temporary root lives as long as it); `g` is the check's
+/// short name (`g1`...), for the test's base directory. Checks with backend-specific assertions (G2's raw
+/// residue, G7 where it differs) stay written out in the backend's file.
+#[allow(unused_macros)]
+macro_rules! guarantee_tests {
+    ($fixture:expr, |$f:ident| $fs:expr, |$g:ident| $base:expr; $($name:ident => $check:ident($($arg:expr),*);)+) => {
+        $(
+            #[test]
+            fn $name() {
+                let $f = $fixture;
+                let $g: &str = &stringify!($check)[..2];
+                $crate::guarantees::$check($fs, &$base, $($arg),*);
+            }
+        )+
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use guarantee_tests;
+
 use commitfs_core::{ErrorKind, FileSystem, FsPath, RenameMode, Result};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
