@@ -3,12 +3,15 @@
 # Linux 2, RHEL 8, Ubuntu 18.04+): cargo-zigbuild links with zig (PyPI `ziglang`) against glibc 2.17's
 # symbol versions, whatever glibc the build machine has.
 #
-#   scripts/native.sh build OUT_DIR       each platform's library into OUT_DIR/linux-<arch>/ (gradle jar)
+#   scripts/native.sh build OUT_DIR [CARGO_ARGS...]
+#                                         each platform's library into OUT_DIR/linux-<arch>/ (gradle jar;
+#                                         CARGO_ARGS such as `--features bench-hooks` go to cargo build)
 #   scripts/native.sh cargo ARCH ARGS...  `cargo ARGS` for ARCH's 2.17 target (ARCH `host` = this machine's):
 #                                         scripts/test.sh runs the Rust tests this way, so the tests and the
 #                                         packaged library share one build
 #
-# COMMITFS_NATIVE_PLATFORMS (default "x86_64 aarch64") narrows `build`, e.g. to x86_64 while iterating.
+# COMMITFS_NATIVE_PLATFORMS (default "x86_64 aarch64"; `host` = this machine's) narrows `build`, e.g. to
+# x86_64 while iterating.
 # scripts/setup.sh installs what this needs: ziglang, cargo-zigbuild, and for the other architecture
 # Debian's rustc-web with that architecture's standard library (rustup cannot fetch targets here).
 set -euo pipefail
@@ -41,12 +44,14 @@ zig_cargo() {
 
 case ${1:-} in
   build)
-    out=${2:?usage: scripts/native.sh build OUT_DIR}
+    out=${2:?usage: scripts/native.sh build OUT_DIR [CARGO_ARGS...]}
+    shift 2
     target_dir=${CARGO_TARGET_DIR:-$here/target}
     cd "$here"
     for arch in ${COMMITFS_NATIVE_PLATFORMS:-x86_64 aarch64}; do
+      [ "$arch" = host ] && arch=$(uname -m)
       start=$(date +%s)
-      zig_cargo "$arch" build --release -p commitfs-jni
+      zig_cargo "$arch" build --release -p commitfs-jni "$@"
       mkdir -p "$out/linux-$arch"
       cp "$target_dir/$arch-unknown-linux-gnu/release/libcommitfs_jni.so" "$out/linux-$arch/"
       log "linux-$arch: $(( $(date +%s) - start )) s"
@@ -57,7 +62,7 @@ case ${1:-} in
     zig_cargo "$@"
     ;;
   *)
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,16p' "$0" >&2
     exit 2
     ;;
 esac
