@@ -18,6 +18,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 glibc=2.17
+# cargo-zigbuild comes from PyPI (scripts/setup-native.sh): Python's scripts directory may not be on PATH.
+PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
 log() { printf '[native] %s\n' "$*" >&2; }
 
 # The first compiler whose sysroot has ARCH's standard library: rustup's for the host, Debian's

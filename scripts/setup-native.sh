@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What scripts/native.sh and scripts/aarch64.sh need, from the package registries only; each step
 # checks before it installs (called by scripts/setup.sh):
-# - zig (PyPI `ziglang`) and cargo-zigbuild (crates.io): link against glibc 2.17's symbol versions;
+# - zig (PyPI `ziglang`) and cargo-zigbuild (PyPI's prebuilt wheel): link against glibc 2.17's symbol versions;
 # - Debian's rustc-web with libstd-rust-web-dev:arm64: the aarch64 standard library, which rustup cannot
 #   fetch here (multiarch: `dpkg --add-architecture arm64`); rustup's toolchain stays first on PATH;
 # - qemu-user-static and an arm64 JRE unpacked into the cache (not installed: the arm64 openjdk package
@@ -15,9 +15,12 @@ python3 -c 'import ziglang' 2>/dev/null || {
   log "pip: ziglang"
   python3 -m pip install -q --disable-pip-version-check "ziglang==0.17.1"
 }
-command -v cargo-zigbuild >/dev/null 2>&1 || {
-  log "cargo install cargo-zigbuild (a few minutes, once)"
-  cargo install -q --locked cargo-zigbuild --version 0.24.1
+# cargo-zigbuild's prebuilt wheel (PyPI) rather than `cargo install` (3-8 minutes of compiling on a fresh
+# machine); it lands in Python's scripts directory, which scripts/native.sh puts on PATH.
+pybin=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+command -v cargo-zigbuild >/dev/null 2>&1 || [ -x "$pybin/cargo-zigbuild" ] || {
+  log "pip: cargo-zigbuild"
+  python3 -m pip install -q --disable-pip-version-check "cargo-zigbuild==0.24.1"
 }
 
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
