@@ -14,9 +14,10 @@ targets=(paths config)
 
 property() {
   echo "fuzz: running the properties as a bounded test, ${seconds} s per target"
-  # The main workspace's target directory: commitfs-core and its dependencies are already built there.
+  # The main workspace's target directory and target (scripts/native.sh's x86_64 glibc-2.17 build, what
+  # scripts/test.sh's Rust layer builds): commitfs-core's dependencies are already built there.
   COMMITFS_FUZZ_SECONDS=$seconds CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-../../target} \
-    cargo test --release -- --nocapture --test-threads=1
+    bash ../../scripts/native.sh cargo host test --release -- --nocapture --test-threads=1
 }
 
 if [ "$mode" = "--property" ] || ! cargo fuzz --version >/dev/null 2>&1; then
