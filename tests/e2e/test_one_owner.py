@@ -79,7 +79,9 @@ def two_owners(target, spark, tmp_path, metric) -> tuple[dict, list[str]]:
         obs["loser"] = loser.name
         obs["loser rc"] = loser.proc.returncode
         obs["loser errors"] = ownership_errors(loser.log_text())
-        obs["loser cause"] = root_cause(loser.log_text())[:300]
+        evidence = [line for line in loser.log_text().splitlines()
+                    if any(marker in line for marker in obs["loser errors"])]
+        obs["loser cause"] = (evidence[0] if evidence else root_cause(loser.log_text()))[:300]
         if not obs["loser errors"]:
             problems.append(f"{loser.name} exited without an ownership error: {obs['loser cause']}\n"
                             + loser.log_tail())
