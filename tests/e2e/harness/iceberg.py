@@ -19,7 +19,8 @@ from typing import Optional
 from .sparks import CACHE
 
 ICEBERG_VERSION = "1.12.0"
-# Maven Central has iceberg-spark-runtime for Spark 3.5 and 4.0/4.1, none for Spark 4.3.
+# Maven Central has iceberg-spark-runtime for Spark 3.5 and 4.0/4.1, none for Spark 4.3 (the 4.1 runtime
+# fails there: IncompatibleClassChangeError on org.apache.spark.sql.connector.catalog.View).
 ICEBERG_SPARK_LINE = "3.5"
 CATALOG = "hc"
 RETRY_LOG = "Retrying task after failure"
