@@ -48,7 +48,7 @@ def merged_records(winner: list[dict], loser: list[dict], problems: list[str]) -
     return [{**r, "run": 1} for _, r in sorted(by_batch.items())]
 
 
-def two_owners(target, spark, tmp_path, metric) -> tuple[dict, list[str]]:
+def two_owners(target, spark, tmp_path) -> tuple[dict, list[str]]:
     """Runs the scenario; (observations, problems). Never raises for what the storage did."""
     obs: dict = {}
     problems: list[str] = []
@@ -128,7 +128,7 @@ def test_checkpoint_has_one_owner(target, spark, tmp_path, metric, manager):
     if manager == "commitfs" and target.jar is None:
         pytest.skip("commitfs's checkpoint manager comes with the commitfs jar")
     target, _ = with_manager(target, spark, manager)
-    obs, problems = two_owners(target, spark, tmp_path, metric)
+    obs, problems = two_owners(target, spark, tmp_path)
     for key, value in obs.items():
         metric(key, value)
     if target.is_peer:
