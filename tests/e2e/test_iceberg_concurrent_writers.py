@@ -19,9 +19,9 @@ from collections import Counter
 import pytest
 
 from harness.child import ChildDriver, driver_conf, read_records, run_racing_writers
-from harness.iceberg import (CATALOG, ICEBERG_SPARK_LINE, RETRY_LOG, TABLE_PROPERTIES,
-                             history_problems, iceberg_conf, iceberg_jars, metadata_versions,
-                             parse_metadata, temp_files)
+from harness.iceberg import (CATALOG, ICEBERG_SPARK_LINE, ICEBERG_VERSION, RETRY_LOG,
+                             TABLE_PROPERTIES, history_problems, iceberg_conf, iceberg_jars,
+                             metadata_versions, parse_metadata, temp_files)
 from harness.peers import record_peer
 from harness.sparks import SparkUnavailable, spark_runtime
 from harness.targets import TargetUnavailable
@@ -41,6 +41,10 @@ def iceberg_spark():
     jars = iceberg_jars()
     if jars is None:
         pytest.skip("iceberg-spark-runtime is missing: run scripts/setup.sh")
+    java = runtime.running_on().partition(", Java ")[2]
+    if java and int(java.split(".")[0]) < 17:
+        pytest.skip(f"iceberg-spark-runtime {ICEBERG_VERSION} is Java 17 bytecode; Spark "
+                    f"{runtime.version} runs on Java {java} here")
     return runtime, jars
 
 

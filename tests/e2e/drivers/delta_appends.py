@@ -15,12 +15,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import append_record, load_config, say, spark_session, touch, wait_for  # noqa: E402
+from common import (append_record, load_config, say, say_running_on, spark_session, touch,  # noqa: E402
+                    wait_for)
 
 def main() -> None:
     cfg = load_config()
     spark = spark_session(cfg)
-    say(f"running on Spark {spark.version}")
+    say_running_on(spark.sparkContext)
     from delta.tables import DeltaTable
     from pyspark.sql import functions as F
 
