@@ -95,6 +95,11 @@ fn main() -> ExitCode {
 }
 
 /// A usage error for one command, printed with the general usage.
+/// Deletes `p` if it exists, ignoring errors: probes clean up after themselves on every path.
+pub fn remove_quietly(fs: &FileSystem, p: &FsPath) {
+    let _ = fs.delete(p, true);
+}
+
 pub fn usage(message: impl Into<String>) -> Error {
     Error::invalid(format!("usage: {}", message.into()))
 }
