@@ -57,21 +57,15 @@ sys.exit(0 if (m.version('pyspark'), m.version('delta-spark')) == ('$spark35', '
 fi
 # What delta-spark's configure_spark_with_delta_pip would resolve through Ivy (delta-spark_2.12 and its
 # compile dependencies), fetched once and checked against Maven Central's .sha1 files.
-delta_jars="$cache/jars/delta-$delta"
-central=https://repo1.maven.org/maven2
-for artifact in "io/delta/delta-spark_2.12/$delta/delta-spark_2.12-$delta.jar" \
-                "io/delta/delta-storage/$delta/delta-storage-$delta.jar" \
-                "org/antlr/antlr4-runtime/4.9.3/antlr4-runtime-4.9.3.jar"; do
-  jar="$delta_jars/${artifact##*/}"
-  [ -s "$jar" ] && continue
-  log "maven: ${artifact##*/}"
-  mkdir -p "$delta_jars"
-  curl -fsSL --retry 3 -o "$jar.part" "$central/$artifact"
-  want=$(curl -fsSL --retry 3 "$central/$artifact.sha1" | cut -c1-40)
-  got=$(sha1sum "$jar.part" | cut -c1-40)
-  [ "$want" = "$got" ] || { log "checksum mismatch for $artifact"; rm -f "$jar.part"; exit 1; }
-  mv "$jar.part" "$jar"
-done
+bash "$here/scripts/maven-fetch.sh" "$cache/jars/delta-$delta" \
+  "io/delta/delta-spark_2.12/$delta/delta-spark_2.12-$delta.jar" \
+  "io/delta/delta-storage/$delta/delta-storage-$delta.jar" \
+  "org/antlr/antlr4-runtime/4.9.3/antlr4-runtime-4.9.3.jar"
+# Iceberg's Spark runtime (one self-contained jar) for the HadoopCatalog e2e test on Spark 3.5: Maven
+# Central has runtimes for Spark 3.5 and 4.0/4.1, none for 4.3 (tests/e2e/README.md).
+iceberg=1.12.0
+bash "$here/scripts/maven-fetch.sh" "$cache/jars/iceberg-$iceberg" \
+  "org/apache/iceberg/iceberg-spark-runtime-3.5_2.12/$iceberg/iceberg-spark-runtime-3.5_2.12-$iceberg.jar"
 
 bash "$here/scripts/setup-native.sh"
 

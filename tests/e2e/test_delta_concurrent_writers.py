@@ -15,12 +15,11 @@ the job s3a:// cannot do without the DynamoDB LogStore. Checked from the storage
 """
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
 
-from harness.child import ChildDriver, driver_conf, read_records
+from harness.child import ChildDriver, driver_conf, read_records, run_racing_writers
 from harness.delta import (DELTA_SPARK_LINE, HDFS_LOG_STORE, commit_versions, delta_conf,
                            delta_jars, log_stores_chosen, parse_commit)
 from harness.sparks import SparkUnavailable, spark_runtime
@@ -62,21 +61,7 @@ def test_delta_concurrent_appends_commit_exactly_once(target, delta_spark, tmp_p
             "verify": str(tmp_path / "verify.jsonl") if w == 0 else None,
         }
         drivers.append(ChildDriver("delta_appends.py", config, tmp_path, f"delta-w{w}", runtime))
-    try:
-        for d in drivers:
-            d.start()
-        started = time.monotonic()
-        for w, d in enumerate(drivers):
-            d.wait_until(lambda: (tmp_path / f"w{w}.ready").exists(), 300, f"writer {w} ready")
-        metric("writers ready (s)", f"{time.monotonic() - started:.1f}")
-        go.touch()
-        started = time.monotonic()
-        for d in drivers:
-            assert d.wait(timeout=600) == 0, d.log_tail()
-        metric("concurrent appends + read back (s)", f"{time.monotonic() - started:.1f}")
-    finally:
-        for d in drivers:
-            d.cleanup()
+    run_racing_writers(drivers, [tmp_path / f"w{w}.ready" for w in range(WRITERS)], go, metric)
 
     for d in drivers:
         assert runtime.running_on() in d.log_text()

@@ -48,6 +48,22 @@ def append_record(path: str, record: dict) -> None:
         os.close(fd)
 
 
+WAIT_SECONDS = 300
+
+
+def wait_for(condition, what: str) -> None:
+    """Polls condition (a barrier between the writers of a concurrency test), bounded."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for {what} after {WAIT_SECONDS}s")
+        time.sleep(0.1)
+
+
+def touch(path: str) -> None:
+    append_record(path, {"at": time.time()})
+
+
 def say_running_on(sc) -> None:
     """The Spark and Java versions this driver runs on (the tests check both)."""
     java = sc._jvm.java.lang.System.getProperty("java.version")

@@ -15,22 +15,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import append_record, load_config, say, say_running_on, spark_session  # noqa: E402
-
-WAIT_SECONDS = 300
-
-
-def wait_for(condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up waiting for {what} after {WAIT_SECONDS}s")
-        time.sleep(0.1)
-
-
-def touch(path: str) -> None:
-    append_record(path, {"at": time.time()})
-
+from common import (append_record, load_config, say, say_running_on, spark_session, touch,  # noqa: E402
+                    wait_for)
 
 def main() -> None:
     cfg = load_config()

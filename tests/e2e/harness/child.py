@@ -167,3 +167,24 @@ def read_records(path: Path) -> list[dict]:
         if line.strip():
             records.append(json.loads(line))
     return records
+
+
+def run_racing_writers(drivers: list[ChildDriver], ready: list[Path], go: Path, metric,
+                       timeout: float = 600) -> None:
+    """Starts writer drivers that each touch their `ready` file and then wait for `go` (drivers/
+    common.wait_for), releases them together, and waits for every one to exit 0."""
+    try:
+        for d in drivers:
+            d.start()
+        started = time.monotonic()
+        for d, path in zip(drivers, ready):
+            d.wait_until(path.exists, 300, f"{d.name} ready")
+        metric("writers ready (s)", f"{time.monotonic() - started:.1f}")
+        go.touch()
+        started = time.monotonic()
+        for d in drivers:
+            assert d.wait(timeout=timeout) == 0, d.log_tail()
+        metric("concurrent appends + read back (s)", f"{time.monotonic() - started:.1f}")
+    finally:
+        for d in drivers:
+            d.cleanup()

@@ -55,3 +55,20 @@ def root_cause(log_text: str) -> str:
     errors = [line.strip() for line in log_text.splitlines()
               if re.match(r"^[\w.]+(Error|Exception)\b", line)]
     return errors[-1] if errors else ""
+
+
+# What a second driver on a live checkpoint dies of (Spark's HDFSMetadataLog / MicroBatchExecution),
+# depending on when it meets the first driver's files:
+# - the batch file is already there when it checks: add() returns false and MicroBatchExecution
+#   fails the query ("Concurrent update to the log. Multiple streaming jobs detected for N"; Spark 4:
+#   error class CONCURRENT_STREAM_LOG_UPDATE);
+# - it appears between the check and the write: the exclusive create/rename throws
+#   FileAlreadyExistsException, which HDFSMetadataLog turns into ConcurrentModificationException
+#   ("Multiple streaming queries are concurrently using <path>").
+OWNERSHIP_ERRORS = ("ConcurrentModificationException", "FileAlreadyExistsException",
+                    "Concurrent update to the log", "CONCURRENT_STREAM_LOG_UPDATE")
+
+
+def ownership_errors(log_text: str) -> list[str]:
+    """Which of OWNERSHIP_ERRORS a driver log shows."""
+    return [marker for marker in OWNERSHIP_ERRORS if marker in log_text]
