@@ -7,9 +7,9 @@ mod conf;
 mod doctor;
 mod recover;
 
-use commitfs_core::{Config, Error, ErrorKind, FileSystem, FsPath, Location};
+use commitfs_core::registry::StoreRef;
+use commitfs_core::{Config, Error, ErrorKind, FsPath, Location};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 const USAGE: &str = "usage: commitfs [-D key=value]... [--conf core-site.xml]... COMMAND ARGS
 
@@ -63,7 +63,7 @@ fn parse_define(kv: &str) -> Result<(String, String), String> {
 }
 
 /// Opens the filesystem for a URI with the command's configuration; the path comes back with it.
-pub fn open(uri: &str, conf: &Config) -> commitfs_core::Result<(Arc<FileSystem>, FsPath)> {
+pub fn open(uri: &str, conf: &Config) -> commitfs_core::Result<(StoreRef, FsPath)> {
     let loc = Location::parse(uri)?;
     let fs = commitfs_core::filesystem(&loc.scheme, &loc.authority, conf)?;
     Ok((fs, loc.path))

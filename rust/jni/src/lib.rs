@@ -5,6 +5,7 @@
 mod errors;
 mod handle;
 mod marshal;
+mod settings;
 mod store;
 mod streams;
 mod test_hooks;

@@ -1,6 +1,6 @@
 //! `io.commitfs.hadoop.NativeFs`: namespace operations on a store handle. A store handle is a boxed
-//! `Arc` of the registry's shared `FileSystem`: freeing it releases this Java instance's reference only;
-//! the store itself stays shared with every other instance configured the same way.
+//! `StoreRef` of the registry's shared `FileSystem`: freeing it returns this Java instance's reference;
+//! the registry releases the store once no instance holds it (see core `stores.rs`).
 
 use crate::errors::{run, NativeResult};
 use crate::handle::{borrow, into_handle, take};
@@ -9,9 +9,8 @@ use commitfs_core::{registry, FileSystem};
 use jni::objects::{JByteArray, JClass, JLongArray, JObjectArray, JString};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned};
-use std::sync::Arc;
 
-type Store = Arc<FileSystem>;
+type Store = registry::StoreRef;
 const STORE: &str = "filesystem";
 
 fn store<'a>(h: jlong) -> NativeResult<&'a Store> {

@@ -14,7 +14,7 @@
 use super::keys::RawObject;
 use super::publish::{new_token, TOKEN_ATTRIBUTE};
 use super::{map_err, Shared};
-use crate::config::Config;
+use crate::settings::RecoverySettings;
 use crate::error::{Error, ErrorKind, Result};
 use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
@@ -23,16 +23,11 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicI64, Ordering};
 
 pub const JOURNAL_PREFIX: &str = "_commitfs/journal/";
-/// A rename whose intent is younger than this is presumed still running in its own process.
-const DEFAULT_GRACE_MS: u64 = 5 * 60_000;
-/// How often listings look for unfinished renames (one LIST of the journal prefix).
-const DEFAULT_CHECK_INTERVAL_MS: u64 = 60_000;
 /// S3 reports modification times in whole seconds: a source key stamped in the intent's second or the
 /// next existed when the rename started, for all we can tell.
 const MTIME_SLACK_MS: i64 = 1000;
 
-/// Recovery settings: `fs.<scheme>.rename.recovery.grace` and `.interval` (durations; bare numbers
-/// are seconds).
+/// Recovery state: `fs.<scheme>.rename.recovery.grace` and `.interval` (read by `settings`).
 pub struct JournalSettings {
     grace_ms: i64,
     check_interval_ms: i64,
@@ -40,16 +35,9 @@ pub struct JournalSettings {
 }
 
 impl JournalSettings {
-    pub fn from_config(scheme: &str, authority: &str, conf: &Config) -> Result<Self> {
-        let duration = |name: &str, default: u64| {
-            let key = format!("fs.{scheme}.rename.recovery.{name}");
-            Config::parse_duration_ms(&key, conf.bucket_option(scheme, authority, &format!("rename.recovery.{name}")), default, 1000)
-        };
-        Ok(JournalSettings {
-            grace_ms: duration("grace", DEFAULT_GRACE_MS)? as i64,
-            check_interval_ms: duration("interval", DEFAULT_CHECK_INTERVAL_MS)? as i64,
-            last_check_ms: AtomicI64::new(i64::MIN),
-        })
+    pub fn new(s: &RecoverySettings) -> Self {
+        let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        JournalSettings { grace_ms: ms(s.grace), check_interval_ms: ms(s.check_interval), last_check_ms: AtomicI64::new(i64::MIN) }
     }
 }
 
