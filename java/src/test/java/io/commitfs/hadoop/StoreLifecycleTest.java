@@ -1,6 +1,5 @@
 package io.commitfs.hadoop;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -49,20 +48,26 @@ class StoreLifecycleTest {
     System.gc();
     long[] before = NativeFs.storeCensus();
     long rssBefore = rssKib();
-    try (FileSystem held = open(base, "held")) {
+    // Other tests' unclosed instances may be collected meanwhile (their stores then go): counts may
+    // only fall below "the ones before".
+    FileSystem held = open(base, "held");
+    try {
       for (int i = 0; i < 1000; i++) {
         open(base, "session-token-" + i).close();
       }
       long[] during = NativeFs.storeCensus();
-      assertEquals(before[0] + 1, during[0], "live stores: the ones before, plus the held instance's");
+      assertTrue(during[0] >= 1 && during[0] <= before[0] + 1,
+          "live stores: at most the ones before plus the held instance's, got " + during[0] + " after " + before[0]);
       assertTrue(during[1] <= MAX_IDLE, "idle stores " + during[1]);
+    } finally {
+      held.close();
     }
     System.gc();
     long rssAfter = rssKib();
     long[] after = NativeFs.storeCensus();
     System.out.printf("StoreLifecycleTest: stores {live, idle} %d/%d -> %d/%d; RSS %d KiB -> %d KiB (%+d KiB)%n",
         before[0], before[1], after[0], after[1], rssBefore, rssAfter, rssAfter - rssBefore);
-    assertEquals(before[0], after[0], "live stores back to the ones before");
+    assertTrue(after[0] <= before[0], "live stores back to (at most) the ones before: " + after[0] + " > " + before[0]);
     assertTrue(rssAfter - rssBefore <= RSS_BOUND_KIB, "RSS grew " + (rssAfter - rssBefore) + " KiB");
   }
 }
