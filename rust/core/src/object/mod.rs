@@ -18,6 +18,7 @@ mod reader;
 mod replace;
 mod retries;
 mod s3;
+mod unreachable;
 mod writer;
 
 use crate::backend::*;

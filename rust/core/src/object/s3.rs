@@ -31,10 +31,7 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: C
         return Err(Error::invalid(format!("{scheme}:// URIs need a bucket: {scheme}://bucket/path")));
     }
     let (region, path_style) = (settings.region.clone(), settings.path_style);
-    let endpoint = settings.endpoint.as_deref().map(|e| {
-        let e = e.trim_end_matches('/');
-        if e.contains("://") { e.to_string() } else { format!("{}://{e}", if settings.ssl { "https" } else { "http" }) }
-    });
+    let endpoint = settings.endpoint.clone();
     let base = bucket_url(endpoint.as_deref(), bucket, &region, path_style)?;
     let copy_mode = settings.copy_mode;
 
@@ -184,7 +181,12 @@ impl S3Keys {
             let resp = match self.client.execute(req).await {
                 Ok(r) => r,
                 Err(e) => {
-                    last_err = Some(Error::io(&shown, format!("{what} failed: {e}")));
+                    let hopeless = super::unreachable::is_final(&e);
+                    let cause = super::unreachable::chain(&e);
+                    last_err = Some(Error::io(&shown, format!("{what} failed: {cause} (endpoint {})", self.base)));
+                    if hopeless {
+                        break;
+                    }
                     continue;
                 }
             };

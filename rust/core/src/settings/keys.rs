@@ -17,7 +17,8 @@ const CREDENTIALS: super::Default = Unset("environment / instance metadata");
 
 // ---- S3 (object backend) ----
 pub const ENDPOINT: Key = bucket("endpoint", Text, Unset("AWS"), OBJ);
-pub const REGION: Key = Key { alias: Some("region"), ..bucket("endpoint.region", Text, Value("us-east-1"), OBJ) };
+/// Unset: `AWS_REGION`, else the region an AWS endpoint names, else us-east-1 (`endpoint.rs`).
+pub const REGION: Key = Key { alias: Some("region"), ..bucket("endpoint.region", Text, Unset("`AWS_REGION`, else the endpoint's, else `us-east-1`"), OBJ) };
 pub const PATH_STYLE: Key = bucket("path.style.access", Bool, Value("false"), OBJ);
 pub const SSL: Key = bucket("connection.ssl.enabled", Bool, Value("true"), OBJ);
 pub const ACCESS_KEY: Key = bucket("access.key", Secret, CREDENTIALS, OBJ);
@@ -52,6 +53,7 @@ pub const SCHEME_BACKEND: Key = global("scheme.<s>.backend", Choice(&["s3", "pos
 pub const BLOCK_SIZE: Key = bucket("block.size", Size, Value("32M"), Reader::Jvm);
 pub const READ_BUFFER: Key = global("read.buffer.size", Size, Value("1M"), Reader::Jvm);
 pub const WRITE_BUFFER: Key = global("write.buffer.size", Size, Value("1M"), Reader::Jvm);
+pub const AWS_REGION: Key = Key { name: "AWS_REGION", alias: Some("AWS_DEFAULT_REGION"), scope: Env, kind: Text, default: Unset("—"), reader: OBJ };
 pub const IO_THREADS: Key = Key { name: "COMMITFS_IO_THREADS", alias: None, scope: Env, kind: Count { min: 1 }, default: Value("2"), reader: Reader::Runtime };
 
 /// The whole table, in README order.
@@ -60,5 +62,5 @@ pub const KEYS: &[&Key] = &[
     &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
     &RETRY_LIMIT, &RETRY_INTERVAL, &RETRY_TIMEOUT, &REQUEST_TIMEOUT, &CONNECT_TIMEOUT, &RECOVERY_GRACE, &RECOVERY_INTERVAL,
     &POSIX_ROOT, &POSIX_FSYNC, &POSIX_TEMP_MAX_AGE, &POSIX_NOREPLACE,
-    &SCHEME_BACKEND, &BLOCK_SIZE, &READ_BUFFER, &WRITE_BUFFER, &IO_THREADS,
+    &SCHEME_BACKEND, &BLOCK_SIZE, &READ_BUFFER, &WRITE_BUFFER, &AWS_REGION, &IO_THREADS,
 ];

@@ -52,8 +52,10 @@ pub struct RecoverySettings {
 
 #[derive(Clone, Debug)]
 pub struct ObjectSettings {
+    /// A URL with scheme (`connection.ssl.enabled` chose it if the key had none); `None`: AWS.
     pub endpoint: Option<String>,
     pub region: String,
+    /// As configured, or forced for IP and `localhost` endpoints.
     pub path_style: bool,
     pub ssl: bool,
     pub access_key: Option<Secret>,
@@ -76,11 +78,14 @@ impl ObjectSettings {
     pub fn read(scheme: &str, bucket: &str, conf: &Config) -> Result<Self> {
         let s = Settings::new(conf, scheme, bucket);
         let secret = |k| s.word(k).map(|w| w.map(Secret));
+        let endpoint_key = s.raw(&ENDPOINT).map_or_else(|| format!("fs.{scheme}.endpoint"), |(k, _)| k);
+        let (ssl, path_style) = (s.flag(&SSL)?, s.flag(&PATH_STYLE)?);
+        let endpoint = super::resolve_endpoint(&endpoint_key, s.word(&ENDPOINT)?.as_deref(), ssl, path_style)?;
         Ok(ObjectSettings {
-            endpoint: s.word(&ENDPOINT)?,
-            region: s.word(&REGION)?.unwrap_or_default(),
-            path_style: s.flag(&PATH_STYLE)?,
-            ssl: s.flag(&SSL)?,
+            region: super::resolve_region(s.word(&REGION)?, s.word(&AWS_REGION)?, endpoint.url.as_deref()),
+            endpoint: endpoint.url,
+            path_style: endpoint.path_style,
+            ssl,
             access_key: secret(&ACCESS_KEY)?,
             secret_key: secret(&SECRET_KEY)?,
             session_token: secret(&SESSION_TOKEN)?,
