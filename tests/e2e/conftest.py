@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness.s3server import S3Server, launcher_path  # noqa: E402
-from harness.sparks import PYTHONS, SparkUnavailable, spark_runtime  # noqa: E402
+from harness.sparks import JAVA_HOMES, PYTHONS, SparkUnavailable, spark_runtime  # noqa: E402
 from harness.targets import SCHEMES, TargetUnavailable, find_jar, make_target  # noqa: E402
 
 _METRICS: list[tuple[str, str]] = []
@@ -71,7 +71,12 @@ def pytest_report_header(config):
     return (f"commitfs e2e: schemes={os.environ.get('COMMITFS_E2E_SCHEMES', DEFAULT_SCHEMES)} "
             f"modes={os.environ.get('COMMITFS_E2E_MODES', DEFAULT_MODES)} "
             f"sparks={os.environ.get('COMMITFS_E2E_SPARKS', DEFAULT_SPARKS)} "
-            f"exclude={os.environ.get('COMMITFS_E2E_EXCLUDE', DEFAULT_EXCLUDE) or '-'}")
+            f"exclude={os.environ.get('COMMITFS_E2E_EXCLUDE', DEFAULT_EXCLUDE) or '-'} "
+            f"java={_java_homes()}")
+
+
+def _java_homes() -> str:
+    return ",".join(f"{line}:{os.environ.get(var) or 'default'}" for line, var in JAVA_HOMES.items())
 
 
 @pytest.fixture(scope="session")

@@ -79,7 +79,7 @@ def test_delta_concurrent_appends_commit_exactly_once(target, delta_spark, tmp_p
             d.cleanup()
 
     for d in drivers:
-        assert f"running on Spark {runtime.version}" in d.log_text()
+        assert runtime.running_on() in d.log_text()
         chosen = log_stores_chosen(d.log_text())
         assert chosen.get(target.scheme) == HDFS_LOG_STORE, (
             f"Delta's LogStore for {target.scheme}: {chosen or 'not logged'}")

@@ -59,7 +59,7 @@ def test_structured_streaming_recovers_after_kill9(target, spark, master, tmp_pa
     finally:
         driver.cleanup()
 
-    assert driver.log_text().count(f"running on Spark {spark.version}") == 2
+    assert driver.log_text().count(spark.running_on()) == 2
     recovery = judge_recovery(read_records(record), committed_at_kill[-1], ROWS_PER_BATCH)
     assert not recovery.problems, "\n".join(recovery.problems)
     assert recovery.replayed == [in_flight], recovery.replayed

@@ -48,6 +48,12 @@ def append_record(path: str, record: dict) -> None:
         os.close(fd)
 
 
+def say_running_on(sc) -> None:
+    """The Spark and Java versions this driver runs on (the tests check both)."""
+    java = sc._jvm.java.lang.System.getProperty("java.version")
+    say(f"running on Spark {sc.version}, Java {java}")
+
+
 def say(message: str) -> None:
     print(f"[driver run={os.environ.get('E2E_RUN')}] {message}", flush=True)
 

@@ -12,7 +12,7 @@ import sys
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import append_record, load_config, say, spark_conf  # noqa: E402
+from common import append_record, load_config, say, say_running_on, spark_conf  # noqa: E402
 
 
 def update_total(new_values, total):
@@ -28,7 +28,7 @@ def main() -> None:
     # The SparkContext must exist (with the commitfs conf and jar) before getOrCreate reads the
     # checkpoint: otherwise the gateway JVM starts without them and cannot resolve the scheme.
     sc = SparkContext(conf=spark_conf(cfg))
-    say(f"running on Spark {sc.version}")
+    say_running_on(sc)
     record_path = cfg["record"]
 
     def record(batch_time, rdd):

@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import append_record, load_config, say, spark_conf  # noqa: E402
+from common import append_record, load_config, say, say_running_on, spark_conf  # noqa: E402
 
 
 def main() -> None:
@@ -18,7 +18,7 @@ def main() -> None:
     from pyspark import SparkContext
 
     sc = SparkContext(conf=spark_conf(cfg))
-    say(f"running on Spark {sc.version}")
+    say_running_on(sc)
     sc.setCheckpointDir(cfg["checkpoint_dir"])
     rows, partitions = cfg["rows"], cfg["partitions"]
     rdd = sc.parallelize(range(rows), partitions).map(lambda i: (i, i * i))

@@ -15,13 +15,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import append_record, load_config, say, spark_session, storage_counters  # noqa: E402
+from common import (append_record, load_config, say, say_running_on, spark_session,  # noqa: E402
+                    storage_counters)
 
 
 def main() -> None:
     cfg = load_config()
     spark = spark_session(cfg)
-    say(f"running on Spark {spark.version}")
+    say_running_on(spark.sparkContext)
     from pyspark.sql import functions as F
     from pyspark.sql.streaming import StreamingQueryListener
 

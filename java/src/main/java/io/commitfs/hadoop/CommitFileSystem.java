@@ -27,6 +27,8 @@ import org.apache.hadoop.fs.statistics.IOStatistics;
 import org.apache.hadoop.fs.statistics.IOStatisticsSource;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.util.Progressable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hadoop FileSystem for {@code s3c://bucket/key}, {@code filec:///abs/path} and any scheme mapped by
@@ -38,6 +40,11 @@ import org.apache.hadoop.util.Progressable;
  * operations and bytes as every FileSystem does.
  */
 public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
+  /**
+   * Our own logger: {@code FileSystem.LOG} is an slf4j Logger from Hadoop 3.4 on but commons-logging's Log
+   * in 3.3 (Spark 3.5's client), where using it as slf4j fails with NoSuchFieldError.
+   */
+  private static final Logger LOG = LoggerFactory.getLogger(CommitFileSystem.class);
   /** Entries fetched per JNI call when listing. */
   static final int LIST_PAGE = 1000;
   /**
@@ -134,7 +141,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     byte[] p = utf8(storePath(f));
     statistics.incrementReadOps(1);
     long reader = store.call(h -> NativeFs.openReader(h, p));
-    return new FSDataInputStream(new CommitInputStream(qualifiedName(f), reader, readBuffer, statistics));
+    return new FSDataInputStream(CommitInputStream.open(qualifiedName(f), reader, readBuffer, statistics));
   }
 
   @Override

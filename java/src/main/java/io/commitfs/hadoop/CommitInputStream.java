@@ -2,36 +2,69 @@ package io.commitfs.hadoop;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
-import java.util.function.IntFunction;
+import java.util.Objects;
 import org.apache.hadoop.fs.ByteBufferPositionedReadable;
 import org.apache.hadoop.fs.ByteBufferReadable;
 import org.apache.hadoop.fs.FSExceptionMessages;
 import org.apache.hadoop.fs.FSInputStream;
-import org.apache.hadoop.fs.FileRange;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
-import org.apache.hadoop.fs.VectoredReadUtils;
 
 /**
  * Reads a file through positional native reads. Sequential reads go through a direct readahead buffer
  * (no copy across JNI); reads at least as large as that buffer go straight to the caller's array;
  * positioned and vectored reads never move the stream position. The length is fixed at open: the file
- * is immutable once published.
+ * is immutable once published. Vectored reads (Hadoop 3.4+ API) are {@link VectoredCommitInputStream}'s,
+ * chosen by {@link #open} where the running Hadoop has that API.
  */
-final class CommitInputStream extends FSInputStream
+class CommitInputStream extends FSInputStream
     implements ByteBufferReadable, ByteBufferPositionedReadable, StreamCapabilities {
   private final String path;
-  private final NativeObject reader;
-  private final long length;
+  final NativeObject reader;
+  final long length;
   private final FileSystem.Statistics statistics;
   private final ByteBuffer readahead;
   private long pos;
   /** File offset of readahead's first byte; readahead holds [bufferStart, bufferStart + limit). */
   private long bufferStart;
+
+  /** The vectored subclass if the running Hadoop has its API (3.4+), else this class; looked up once. */
+  private static final Constructor<? extends CommitInputStream> VECTORED = vectoredConstructor();
+
+  static CommitInputStream open(String path, long readerHandle, int readaheadSize, FileSystem.Statistics statistics)
+      throws IOException {
+    if (VECTORED == null) {
+      return new CommitInputStream(path, readerHandle, readaheadSize, statistics);
+    }
+    try {
+      return VECTORED.newInstance(path, readerHandle, readaheadSize, statistics);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      throw new IOException("cannot open " + path + ": " + cause, cause);
+    } catch (ReflectiveOperationException e) {
+      throw new IOException("cannot open " + path + ": " + e, e);
+    }
+  }
+
+  private static Constructor<? extends CommitInputStream> vectoredConstructor() {
+    try {
+      // The exact Hadoop method the subclass calls: absent before 3.4, where Hadoop's default
+      // readVectored (positioned reads per range) serves vectored reads instead.
+      Class.forName("org.apache.hadoop.fs.VectoredReadUtils", false, CommitInputStream.class.getClassLoader())
+          .getMethod("validateAndSortRanges", java.util.List.class, java.util.Optional.class);
+      return Class.forName("io.commitfs.hadoop.VectoredCommitInputStream", true, CommitInputStream.class.getClassLoader())
+          .asSubclass(CommitInputStream.class)
+          .getDeclaredConstructor(String.class, long.class, int.class, FileSystem.Statistics.class);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
 
   CommitInputStream(String path, long readerHandle, int readaheadSize, FileSystem.Statistics statistics)
       throws IOException {
@@ -97,7 +130,7 @@ final class CommitInputStream extends FSInputStream
   @Override
   public synchronized int read(byte[] b, int off, int len) throws IOException {
     checkOpen();
-    validate(b.length, off, len);
+    validate(nonNull(b).length, off, len);
     if (len == 0) {
       return 0;
     }
@@ -124,6 +157,7 @@ final class CommitInputStream extends FSInputStream
 
   @Override
   public synchronized int read(ByteBuffer dst) throws IOException {
+    nonNull(dst);
     checkOpen();
     if (!dst.hasRemaining()) {
       return 0;
@@ -152,6 +186,7 @@ final class CommitInputStream extends FSInputStream
 
   @Override
   public int read(long position, ByteBuffer dst) throws IOException {
+    nonNull(dst);
     checkOpen();
     if (position < 0) {
       throw new EOFException(FSExceptionMessages.NEGATIVE_SEEK + " " + position + ": " + path);
@@ -177,6 +212,7 @@ final class CommitInputStream extends FSInputStream
 
   @Override
   public void readFully(long position, ByteBuffer dst) throws IOException {
+    nonNull(dst);
     while (dst.hasRemaining()) {
       int n = read(position, dst);
       if (n <= 0) {
@@ -184,48 +220,6 @@ final class CommitInputStream extends FSInputStream
       }
       position += n;
     }
-  }
-
-  @Override
-  public void readVectored(List<? extends FileRange> ranges, IntFunction<ByteBuffer> allocate) throws IOException {
-    readVectored(ranges, allocate, buffer -> { });
-  }
-
-  /** All ranges in one native call (the store coalesces nearby ranges); futures complete before return. */
-  @Override
-  public void readVectored(List<? extends FileRange> ranges, IntFunction<ByteBuffer> allocate,
-      Consumer<ByteBuffer> release) throws IOException {
-    java.util.Objects.requireNonNull(allocate, "allocate");
-    java.util.Objects.requireNonNull(release, "release");
-    checkOpen();
-    List<? extends FileRange> sorted = VectoredReadUtils.validateAndSortRanges(ranges, java.util.Optional.of(length));
-    long[] offsets = new long[sorted.size()];
-    int[] lengths = new int[sorted.size()];
-    for (int i = 0; i < offsets.length; i++) {
-      offsets[i] = sorted.get(i).getOffset();
-      lengths[i] = sorted.get(i).getLength();
-    }
-    for (FileRange r : sorted) {
-      r.setData(new CompletableFuture<>());
-    }
-    byte[] data;
-    try {
-      data = reader.call(h -> NativeFs.readRanges(h, offsets, lengths));
-    } catch (IOException | RuntimeException e) {
-      for (FileRange r : sorted) {
-        r.getData().completeExceptionally(e);
-      }
-      return;
-    }
-    int at = 0;
-    for (FileRange r : sorted) {
-      ByteBuffer buffer = allocate.apply(r.getLength());
-      buffer.put(data, at, r.getLength());
-      buffer.flip();
-      at += r.getLength();
-      r.getData().complete(buffer);
-    }
-    count(data.length);
   }
 
   @Override
@@ -238,7 +232,6 @@ final class CommitInputStream extends FSInputStream
     switch (capability.toLowerCase(java.util.Locale.ENGLISH)) {
       case StreamCapabilities.READBYTEBUFFER:
       case StreamCapabilities.PREADBYTEBUFFER:
-      case StreamCapabilities.VECTOREDIO:
         return true;
       default:
         return false;
@@ -265,16 +258,21 @@ final class CommitInputStream extends FSInputStream
     return reader.call(h -> NativeFs.readArray(h, at, b, off, want));
   }
 
-  private void count(int n) {
+  final void count(int n) {
     if (statistics != null && n > 0) {
       statistics.incrementBytesRead(n);
     }
   }
 
-  private void checkOpen() throws IOException {
+  final void checkOpen() throws IOException {
     if (reader.isClosed()) {
       throw new IOException(path + ": " + FSExceptionMessages.STREAM_IS_CLOSED);
     }
+  }
+
+  /** A message on every Java: helpful NullPointerException messages start with Java 15. */
+  private <T> T nonNull(T buffer) {
+    return Objects.requireNonNull(buffer, () -> "null buffer to read " + path + " into");
   }
 
   private static void validate(int arrayLength, int off, int len) {

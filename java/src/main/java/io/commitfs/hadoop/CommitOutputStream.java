@@ -55,6 +55,8 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
   @Override
   public synchronized void write(byte[] b, int off, int len) throws IOException {
     checkOpen();
+    // A message on every Java: helpful NullPointerException messages start with Java 15.
+    java.util.Objects.requireNonNull(b, () -> "null buffer to write to " + path);
     if (off < 0 || len < 0 || len > b.length - off) {
       throw new IndexOutOfBoundsException("offset " + off + ", length " + len + ", array " + b.length);
     }

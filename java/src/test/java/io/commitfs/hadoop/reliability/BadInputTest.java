@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -89,7 +90,8 @@ class BadInputTest {
       for (FileStatus s : fs.listStatus(store.path("odd2"))) {
         listed.add(s.getPath().getName());
       }
-      assertEquals(names.stream().sorted().toList(), listed.stream().sorted().toList());
+      assertEquals(names.stream().sorted().collect(Collectors.toList()),
+          listed.stream().sorted().collect(Collectors.toList()));
       for (String name : names) {
         assertTrue(fs.delete(new Path(store.path("odd2"), name), false), name);
       }

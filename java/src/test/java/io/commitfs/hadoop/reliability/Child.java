@@ -72,7 +72,7 @@ final class Child implements AutoCloseable {
     StringBuilder b = new StringBuilder(jar);
     for (String entry : cp.split(File.pathSeparator)) {
       String e = entry.replace('\\', '/');
-      if (e.endsWith("/classes/java/main") || e.endsWith("/resources/main")) {
+      if (e.endsWith("/classes/java/main") || e.endsWith("/classes/java/vectored") || e.endsWith("/resources/main")) {
         continue;
       }
       b.append(File.pathSeparatorChar).append(entry);
