@@ -21,9 +21,8 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_jvmSettings<'l>(
     conf: JObjectArray<'l, JString<'l>>,
 ) -> JLongArray<'l> {
     run(&mut env, |env| {
-        let scheme = marshal::string(env, &scheme, "scheme")?;
-        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
-        let s = JvmSettings::read(&scheme, &authority, &marshal::config(env, &conf)?)?;
+        let (scheme, authority, conf) = marshal::store_args(env, &scheme, &authority, &conf)?;
+        let s = JvmSettings::read(&scheme, &authority, &conf)?;
         let out = env.new_long_array(3)?;
         out.set_region(env, 0, &[clamp(s.block_size), clamp(s.read_buffer), clamp(s.write_buffer)])?;
         Ok(out)

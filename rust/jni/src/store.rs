@@ -36,9 +36,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_connect<'l>(
     conf: JObjectArray<'l, JString<'l>>,
 ) -> jlong {
     run(&mut env, |env| {
-        let scheme = marshal::string(env, &scheme, "scheme")?;
-        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
-        let conf = marshal::config(env, &conf)?;
+        let (scheme, authority, conf) = marshal::store_args(env, &scheme, &authority, &conf)?;
         let fs: Store = registry::filesystem(&scheme, &authority, &conf)?;
         Ok(into_handle(fs))
     })
@@ -215,9 +213,8 @@ fn baseline_store(
     conf: &JObjectArray<'_, JString<'_>>,
     path: &JByteArray<'_>,
 ) -> NativeResult<(commitfs_core::object::ObjectBackend, commitfs_core::FsPath)> {
-    let scheme = marshal::string(env, scheme, "scheme")?;
-    let authority = marshal::optional_string(env, authority)?.unwrap_or_default();
-    let (conf, path) = (marshal::config(env, conf)?, marshal::path(env, path)?);
+    let (scheme, authority, conf) = marshal::store_args(env, scheme, authority, conf)?;
+    let path = marshal::path(env, path)?;
     Ok((commitfs_core::object::ObjectBackend::s3(&scheme, &authority, &conf)?, path))
 }
 
