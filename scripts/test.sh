@@ -21,7 +21,9 @@ elapsed() { echo "$(( $(date +%s) - start ))s"; }
 
 # --- Rust: every `test result:` line of cargo test (unit, integration, doc tests of all crates).
 echo "== rust ($(elapsed))"
-cargo test --release --workspace --no-fail-fast 2>&1 | tee "$logs/rust.log"
+# Built for the jar's x86_64 target (glibc 2.17 floor, scripts/native.sh): one build serves the tests
+# and the packaged library.
+bash scripts/native.sh cargo host test --release --workspace --no-fail-fast 2>&1 | tee "$logs/rust.log"
 rust_rc=${PIPESTATUS[0]}
 # Bounded fuzzing of the path/URI/key/config parsers as a timed random-input test (libFuzzer runs: `bash
 # scripts/fuzz.sh 60` with cargo-fuzz installed); its `test result:` lines count with the Rust layer.
@@ -43,6 +45,11 @@ if [ -f build.gradle ]; then
   echo "== java, Hadoop 3.3.4 on Java 11 ($(elapsed))"
   java_layer java33 java-hadoop33 -PhadoopVersion=3.3.4 -PtestJava="$(jdk_home 11)/bin/java"
 fi
+
+# --- aarch64: the linux-aarch64 library on an emulated aarch64 JVM (JNI round trip, filec + s3c smoke).
+echo "== aarch64 ($(elapsed))"
+bash scripts/aarch64.sh 2>&1 | tee "$logs/aarch64.log"
+counted_layer aarch64 aarch64 "$logs/aarch64.log" "${PIPESTATUS[0]}"
 
 # --- End to end: Spark with the built jar.
 echo "== e2e ($(elapsed))"

@@ -1,9 +1,9 @@
 //! `commitfs bench URI`: Spark's checkpoint-commit loop (create temp, write, close, rename to final,
 //! list the directory, delete the oldest) with a progress bar, p50/p99 and the store's counters per op.
 
-use crate::commands::remove_quietly;
+use crate::remove_quietly;
 use crate::{open, usage};
-use commitfs_core::{Config, Error, Result};
+use commitfs_core::{Config, Error, RenameMode, Result};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -34,7 +34,7 @@ pub fn run(words: &[&String], _flags: &[&String], args: &[String], conf: &Config
             let mut w = fs.create(&tmp, false)?;
             w.write(&payload)?;
             w.commit()?;
-            fs.rename(&tmp, &dir.child(&i.to_string())?)?;
+            fs.rename(&tmp, &dir.child(&i.to_string())?, RenameMode::Into)?;
             fs.list(&dir, None, 0)?;
             if i >= KEEP {
                 fs.delete(&dir.child(&(i - KEEP).to_string())?, false)?;

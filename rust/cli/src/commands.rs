@@ -1,7 +1,7 @@
 //! The file commands. Each returns the process exit code on success; errors carry their own message.
 
 use crate::{bench, doctor, open, recover, usage};
-use commitfs_core::{Config, Error, FileStatus, FileSystem, FsPath, Result};
+use commitfs_core::{Config, Error, FileStatus, FileSystem, RenameMode, Result};
 use std::io::{Read, Write};
 
 pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
@@ -55,7 +55,7 @@ pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
             if !fs.same_store(&fs2) {
                 return Err(Error::invalid(format!("{src} and {dst} are on different stores: mv renames within one store")));
             }
-            fs.rename(&s, &d).map(|_| 0)
+            fs.rename(&s, &d, RenameMode::Into).map(|_| 0)
         }
         "doctor" => doctor::run(one("URI")?, conf),
         "bench" => bench::run(&words, &flags, args, conf),
@@ -148,9 +148,4 @@ fn get(uri: &str, local: &str, conf: &Config) -> Result<u8> {
         .open(local)
         .map_err(|e| Error::io(local, format!("cannot create (it must not exist yet): {e}")))?;
     copy_out(reader.as_ref(), &mut out, local)
-}
-
-/// Deletes `p` if it exists, ignoring errors: probes clean up after themselves on every path.
-pub fn remove_quietly(fs: &FileSystem, p: &FsPath) {
-    let _ = fs.delete(p, true);
 }

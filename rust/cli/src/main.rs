@@ -8,7 +8,7 @@ mod doctor;
 mod recover;
 
 use commitfs_core::registry::StoreRef;
-use commitfs_core::{Config, Error, ErrorKind, FsPath, Location};
+use commitfs_core::{Config, Error, ErrorKind, FileSystem, FsPath, Location};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: commitfs [-D key=value]... [--conf core-site.xml]... COMMAND ARGS
@@ -92,6 +92,11 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Deletes `p` if it exists, ignoring errors: probes clean up after themselves on every path.
+pub fn remove_quietly(fs: &FileSystem, p: &FsPath) {
+    let _ = fs.delete(p, true);
 }
 
 /// A usage error for one command, printed with the general usage.

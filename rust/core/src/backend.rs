@@ -1,6 +1,6 @@
 //! The small trait each storage backend implements. Backends provide primitives with precise
 //! contracts; the Hadoop rules that combine them (rename into a directory, mkdirs over a file, ...) live
-//! once in `fs.rs`. Calls are blocking: the JNI layer and the CLI call from their own threads, and the S3
+//! once in `fs/`. Calls are blocking: the JNI layer and the CLI call from their own threads, and the S3
 //! backend drives its async client on the shared runtime (see `runtime.rs`).
 
 use crate::error::Result;
@@ -101,85 +101,52 @@ pub trait Writer: Send {
     }
 }
 
-/// One status question for `Backend::probe`.
+/// One status question for `Backend::probe`, the backends' only way to ask what is at a path.
 #[derive(Clone, Copy, Debug)]
 pub enum Probe<'a> {
-    /// As `file_status`.
+    /// A file at the path, else `None` (it may still be a directory). S3: one HEAD.
     File(&'a FsPath),
-    /// As `dir_status`.
+    /// A directory at the path, else `None`. S3: one LIST of `p/` with max-keys 1.
     Dir(&'a FsPath),
-    /// As `status` (a file, else a directory), asked in one request where the backend can: the object
-    /// backend sends one LIST where `status` sends a HEAD, then a LIST after a miss.
+    /// Either kind: S3 asks it in one LIST where a HEAD then a LIST would cost two round trips.
     Entry(&'a FsPath),
+    /// The first of these paths (outermost ancestors first) that is a file. Asked together with
+    /// `Entry(dst)` for ancestors of `dst`, object stores answer both from one LIST that sees them all;
+    /// `dst` then counts as absent when one of its ancestors is a file.
+    FirstFile(&'a [FsPath]),
 }
 
-/// What a rename learns of its destination where directories are implicit (`Backend::rename_destination`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DestinationView {
-    /// The index of the first ancestor found to be a file.
-    pub file_ancestor: Option<usize>,
-    /// What is at the destination: a file, a directory, or nothing.
-    pub existing: Option<FileStatus>,
+/// What `Backend::delete` removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeleteScope {
+    /// The path if it is a file; a directory there is left alone (`Removed::DirectoryKept`).
+    File,
+    /// The directory at the path and everything below it. The caller checked emptiness when the user
+    /// asked for a non-recursive delete.
+    Tree,
 }
 
-/// What `Backend::delete_if_file` found at the path.
+/// What `Backend::delete` found at the path, and removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Removed {
     /// A file, now deleted.
     File,
-    /// A directory, left alone.
+    /// A directory tree, now deleted (`DeleteScope::Tree`).
     Directory,
+    /// A directory, left alone (`DeleteScope::File`).
+    DirectoryKept,
     Nothing,
 }
 
+/// The storage primitives. Everything here is mechanism; the Hadoop rules that combine them and the
+/// policy switches (`fs::Policy`: S3A's create/rename performance) live in `fs`.
 pub trait Backend: Send + Sync + 'static {
     /// The user-facing form of a path for messages: `s3c://bucket/key`, `filec:///dir/file`.
     fn display(&self, p: &FsPath) -> String;
     fn capabilities(&self) -> Capabilities;
 
-    /// The status of `p` if it is a file, else `None` (it may still be a directory). S3: one HEAD.
-    fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>>;
-    /// The status of `p` if it is a directory, else `None`. S3: one LIST of `p/` with max-keys 1.
-    fn dir_status(&self, p: &FsPath) -> Result<Option<FileStatus>>;
-    /// Either kind. Backends that learn both in one call (POSIX stat) override this.
-    fn status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
-        match self.file_status(p)? {
-            Some(s) => Ok(Some(s)),
-            None => self.dir_status(p),
-        }
-    }
-
-    /// Answers several questions, in order. Object stores ask them all at once (one round trip).
-    fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
-        probes
-            .iter()
-            .map(|q| match *q {
-                Probe::File(p) => self.file_status(p),
-                Probe::Dir(p) => self.dir_status(p),
-                Probe::Entry(p) => self.status(p),
-            })
-            .collect()
-    }
-    /// What is at `dst`, and which of `ancestors` (outermost first) is a file, if any. The default asks
-    /// it all in one `probe`; object stores first try one LIST that sees them all.
-    fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<DestinationView> {
-        let mut probes = vec![Probe::Entry(dst)];
-        probes.extend(ancestors.iter().map(Probe::File));
-        let mut found = self.probe(&probes)?;
-        let file_ancestor = found[1..].iter().position(Option::is_some);
-        Ok(DestinationView { file_ancestor, existing: found.swap_remove(0) })
-    }
-    /// S3A's `create.performance`: `create` skips its open-time probes, except the HEAD that makes an
-    /// exclusive create fail fast (the commit stays exclusive either way).
-    fn relaxed_create_checks(&self) -> bool {
-        false
-    }
-    /// `rename.performance`, the same bargain for `rename` of a file: no probe of the destination, which
-    /// is taken to be the file's new name (not a directory to move into) whose ancestors are no files.
-    /// The rename stays atomic and never overwrites (the conditional copy): COPY + DELETE on S3.
-    fn relaxed_rename_checks(&self) -> bool {
-        false
-    }
+    /// Answers several status questions, in order. Object stores ask them all at once (one round trip).
+    fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>>;
 
     /// One page of the children of directory `dir`, sorted by name, excluding commitfs' own temporary
     /// entries; `None` if `dir` is not a directory.
@@ -187,38 +154,25 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Opens a file for reading: NotFound if missing, IsDirectory if a directory.
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>>;
-    /// Starts writing `p`. The caller (fs.rs) has already done the open-time checks; the backend creates
+    /// Starts writing `p`. The caller (fs) has already done the open-time checks; the backend creates
     /// missing parents where directories are real, and enforces `overwrite=false` atomically at commit.
     fn create(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>>;
     /// Creates directory `p` whose parent exists (or is implicit); Ok if it is already a directory.
     fn mkdir(&self, p: &FsPath) -> Result<()>;
 
-    /// Atomically renames file `src` to `dst` without replacing anything: NotFound if `src` is not a file
-    /// (IsDirectory if it is a directory, where the backend knows cheaply), AlreadyExists if `dst` exists.
-    fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
+    /// Atomically renames file `src` to `dst`. NotFound if `src` is not a file (IsDirectory if it is a
+    /// directory, where the backend knows cheaply).
+    /// - `overwrite=false`: never replaces anything: AlreadyExists if `dst` exists.
+    /// - `overwrite=true`: replaces a file at `dst` atomically for readers: they see the old file or the
+    ///   new one, never nothing and never a mix (POSIX: one rename(2); object stores: an unconditional
+    ///   COPY onto `dst`, then the DELETE of `src`; `dst` is never deleted first). The caller (fs) has
+    ///   checked that `dst` is not a directory and that its parent may hold it.
+    fn rename_file(&self, src: &FsPath, dst: &FsPath, overwrite: bool) -> Result<()>;
     /// Renames directory `src` to `dst`, which must not exist. Atomic where `atomic_dir_rename`.
     fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
-    /// Renames file `src` to `dst`, replacing a file at `dst` atomically for readers: they see the old
-    /// file or the new one, never nothing and never a mix (POSIX: one rename(2); object stores: an
-    /// unconditional COPY onto `dst`, then the DELETE of `src`; `dst` is never deleted first). NotFound
-    /// if `src` is not a file (IsDirectory if it is a directory, where the backend knows cheaply). The
-    /// caller (fs.rs) has checked that `dst` is not a directory and that its parent may hold it.
-    fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()>;
 
-    /// Deletes file `p`; Ok(false) if there was none.
-    fn delete_file(&self, p: &FsPath) -> Result<bool>;
-    /// Deletes `p` if it is a file; a directory is left for `delete_dir`. The default asks `status` first;
-    /// backends that can tell from the delete itself, or learn more from one look, override it.
-    fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
-        Ok(match self.status(p)? {
-            Some(s) if s.is_dir => Removed::Directory,
-            Some(_) if self.delete_file(p)? => Removed::File,
-            _ => Removed::Nothing,
-        })
-    }
-    /// Deletes directory `p` and everything below it; Ok(false) if there was none. The caller checked
-    /// emptiness when the user asked for a non-recursive delete.
-    fn delete_dir(&self, p: &FsPath) -> Result<bool>;
+    /// Deletes what `scope` covers at `p` and says what it found (see `Removed`).
+    fn delete(&self, p: &FsPath, scope: DeleteScope) -> Result<Removed>;
 
     /// Operation counters (S3 requests by method, POSIX syscalls by kind), cumulative since creation.
     fn counters(&self) -> Vec<(String, u64)> {

@@ -14,9 +14,9 @@ pub mod runtime;
 pub mod settings;
 mod stores;
 
-pub use backend::{Backend, Capabilities, CreateOptions, DestinationView, FileStatus, ListPage, Reader, Removed, Writer};
+pub use backend::{Backend, Capabilities, CreateOptions, DeleteScope, FileStatus, ListPage, Probe, Reader, Removed, Writer};
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
-pub use fs::FileSystem;
+pub use fs::{FileSystem, Policy, RenameMode};
 pub use path::FsPath;
 pub use registry::{filesystem, Location};

@@ -5,7 +5,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::fs::FileSystem;
+use crate::fs::{FileSystem, Policy};
 use crate::path::FsPath;
 use crate::settings::{Settings, SCHEME_BACKEND};
 use std::sync::Arc;
@@ -102,12 +102,14 @@ fn percent_decode(s: &str) -> Result<String> {
 /// A new, unshared filesystem (tests and tools that must not see another caller's store).
 pub fn build(scheme: &str, authority: &str, conf: &Config) -> Result<FileSystem> {
     crate::settings::io_threads()?; // refused here: the runtime it sizes is started lazily, unable to fail
-    let backend: Arc<dyn crate::backend::Backend> = match BackendKind::for_scheme(scheme, conf)? {
-        BackendKind::Posix => Arc::new(crate::posix::PosixBackend::from_config(scheme, authority, conf)?),
-        BackendKind::S3 => Arc::new(crate::object::ObjectBackend::s3(scheme, authority, conf)?),
-        BackendKind::Memory => Arc::new(crate::object::ObjectBackend::memory(scheme, authority, conf)?),
+    let (backend, policy): (Arc<dyn crate::backend::Backend>, _) = match BackendKind::for_scheme(scheme, conf)? {
+        BackendKind::Posix => (Arc::new(crate::posix::PosixBackend::from_config(scheme, authority, conf)?), Policy::default()),
+        BackendKind::S3 => (Arc::new(crate::object::ObjectBackend::s3(scheme, authority, conf)?), Policy::from_config(scheme, authority, conf)?),
+        BackendKind::Memory => {
+            (Arc::new(crate::object::ObjectBackend::memory(scheme, authority, conf)?), Policy::from_config(scheme, authority, conf)?)
+        }
     };
-    Ok(FileSystem::new(backend))
+    Ok(FileSystem::with_policy(backend, policy))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod guarantees;
 mod support;
 
 use commitfs_core::object::ObjectBackend;
-use commitfs_core::{Backend, FsPath};
+use commitfs_core::{Backend, FsPath, RenameMode};
 use guarantees as g;
 use std::collections::BTreeMap;
 use support::*;
@@ -31,7 +31,7 @@ fn child_renamer_if_asked() {
     };
     let f = Fixture::new(server.backend(&[("fs.s3c.copy.concurrency", "1")]));
     println!("RENAMING");
-    f.fs.rename(&FsPath::parse(src).unwrap(), &FsPath::parse(dst).unwrap()).unwrap();
+    f.fs.rename(&FsPath::parse(src).unwrap(), &FsPath::parse(dst).unwrap(), RenameMode::Into).unwrap();
     println!("RENAMED");
     std::process::exit(0);
 }
@@ -173,7 +173,7 @@ fn completed_dir_rename_leaves_no_intent() {
     let f = Fixture::memory();
     let b = FsPath::parse("/journal").unwrap();
     g::put(&f.fs, &g::p(&b, "src/a"), b"a");
-    f.fs.rename(&g::p(&b, "src"), &g::p(&b, "dst")).unwrap();
+    f.fs.rename(&g::p(&b, "src"), &g::p(&b, "dst"), RenameMode::Into).unwrap();
     assert_eq!(f.backend.raw_keys(JOURNAL).unwrap(), Vec::<String>::new(), "the intent is retired on success");
     assert_eq!(f.backend.recover_older_than(std::time::Duration::ZERO).unwrap(), vec![]);
     assert_eq!(g::names(&f.fs, &b), ["dst"]);

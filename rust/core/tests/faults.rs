@@ -17,7 +17,7 @@ mod faults_support;
 mod guarantees;
 mod support;
 
-use commitfs_core::{ErrorKind, FileSystem, FsPath, Result};
+use commitfs_core::{ErrorKind, FileSystem, FsPath, RenameMode, Result};
 use faults_support::FaultProxy;
 use guarantees as g;
 use std::collections::BTreeMap;
@@ -148,7 +148,7 @@ impl<'a> Worker<'a> {
 
     fn rename(&mut self, src: String, dst: String) {
         let (src_before, dst_before) = (self.model.get(&src).cloned(), self.model.get(&dst).cloned());
-        let r = self.faulty.rename(&self.path(&src), &self.path(&dst));
+        let r = self.faulty.rename(&self.path(&src), &self.path(&dst), RenameMode::Into);
         self.count(&r);
         let (src_after, dst_after) = (self.truth(&src), self.truth(&dst));
         match &r {
@@ -225,8 +225,8 @@ impl<'a> Worker<'a> {
         let dst = self.fresh_name();
         let (pa, pb, pd) = (self.path(&name), self.path(&rival), self.path(&dst));
         let (ra, rb) = std::thread::scope(|s| {
-            let ta = s.spawn(|| self.faulty.rename(&pa, &pd));
-            let tb = s.spawn(|| self.faulty.rename(&pb, &pd));
+            let ta = s.spawn(|| self.faulty.rename(&pa, &pd, RenameMode::Into));
+            let tb = s.spawn(|| self.faulty.rename(&pb, &pd, RenameMode::Into));
             (ta.join().unwrap(), tb.join().unwrap())
         });
         self.count(&ra);

@@ -3,7 +3,7 @@
 mod guarantees;
 mod support;
 
-use commitfs_core::{ErrorKind, FsPath};
+use commitfs_core::{ErrorKind, FsPath, RenameMode};
 use guarantees as g;
 use support::s3_cases as cases;
 use support::*;
@@ -12,36 +12,20 @@ fn base(rel: &str) -> FsPath {
     FsPath::parse(rel).unwrap()
 }
 
-#[test]
-fn memory_g1_exclusive_create_16x50() {
-    g::g1_exclusive_create(&Fixture::memory().fs, &base("/g1"), 16, 50);
-}
+g::guarantee_tests!(Fixture::memory(), |f| &f.fs, |g| base(&format!("/{g}"));
+    memory_g1_exclusive_create_16x50 => g1_exclusive_create(16, 50);
+    memory_g3_overwrite_atomic_5000_versions => g3_overwrite_atomic(5000);
+    memory_g4_rename_file_16x50 => g4_rename_file(16, 50);
+    memory_g5_rename_dir => g5_rename_dir();
+    memory_g6_listing_consistency_200 => g6_listing_consistency(200);
+    memory_g8_delete_status_list_read_1000 => g8_delete_status_list_read(1000);
+);
 
 #[test]
 fn memory_g2_invisible_until_close() {
     let f = Fixture::memory();
     g::g2_invisible_until_close(&f.fs, &base("/g2"));
     assert_eq!(f.raw(&base("/g2")), ["sibling", "target"], "no staging or marker residue");
-}
-
-#[test]
-fn memory_g3_overwrite_atomic_5000_versions() {
-    g::g3_overwrite_atomic(&Fixture::memory().fs, &base("/g3"), 5000);
-}
-
-#[test]
-fn memory_g4_rename_file_16x50() {
-    g::g4_rename_file(&Fixture::memory().fs, &base("/g4"), 16, 50);
-}
-
-#[test]
-fn memory_g5_rename_dir() {
-    g::g5_rename_dir(&Fixture::memory().fs, &base("/g5"));
-}
-
-#[test]
-fn memory_g6_listing_consistency_200() {
-    g::g6_listing_consistency(&Fixture::memory().fs, &base("/g6"), 200);
 }
 
 /// G7 as far as an in-process store goes (it lives as long as the process): when close returns, the store
@@ -63,11 +47,6 @@ fn memory_g7_the_store_holds_the_file_when_close_returns() {
 }
 
 #[test]
-fn memory_g8_delete_status_list_read_1000() {
-    g::g8_delete_status_list_read(&Fixture::memory().fs, &base("/g8"), 1000);
-}
-
-#[test]
 fn memory_rename_dir_with_2500_entries() {
     let f = Fixture::memory();
     let src = base("/big/src");
@@ -75,7 +54,7 @@ fn memory_rename_dir_with_2500_entries() {
         g::put(&f.fs, &g::p(&src, &format!("d{}/f{i:05}", i % 7)), format!("{i}").as_bytes());
     }
     f.fs.mkdirs(&g::p(&src, "empty")).unwrap();
-    f.fs.rename(&src, &base("/big/dst")).unwrap();
+    f.fs.rename(&src, &base("/big/dst"), RenameMode::Into).unwrap();
     assert!(!f.fs.exists(&src).unwrap());
     let keys = f.raw(&base("/big/dst"));
     assert_eq!(keys.len(), 2501, "2500 files and the empty directory's marker");
@@ -135,15 +114,15 @@ fn memory_nothing_below_a_file() {
     g::put(&f.fs, &g::p(&b, "file"), b"f");
     g::put(&f.fs, &g::p(&b, "src"), b"s");
     for dst in ["file/target", "file/parent/target", "file/parent/deeper/target"] {
-        assert_eq!(g::kind(f.fs.rename(&g::p(&b, "src"), &g::p(&b, dst))), Some(ErrorKind::ParentNotDirectory), "{dst}");
-        assert_eq!(g::kind(f.fs.rename_no_replace(&g::p(&b, "src"), &g::p(&b, dst))), Some(ErrorKind::ParentNotDirectory), "{dst}");
+        assert_eq!(g::kind(f.fs.rename(&g::p(&b, "src"), &g::p(&b, dst), RenameMode::Into)), Some(ErrorKind::ParentNotDirectory), "{dst}");
+        assert_eq!(g::kind(f.fs.rename(&g::p(&b, "src"), &g::p(&b, dst), RenameMode::Exact)), Some(ErrorKind::ParentNotDirectory), "{dst}");
         assert_eq!(g::kind(f.fs.mkdirs(&g::p(&b, dst))), Some(ErrorKind::ParentNotDirectory), "{dst}");
     }
     assert_eq!(g::kind(f.fs.mkdirs(&g::p(&b, "file"))), Some(ErrorKind::AlreadyExists));
     assert_eq!(f.raw(&b), ["file", "src"], "nothing written");
     f.fs.mkdirs(&g::p(&b, "dir/a/b")).unwrap();
-    f.fs.rename(&g::p(&b, "src"), &g::p(&b, "dir/a/b/moved")).unwrap();
-    f.fs.rename(&g::p(&b, "dir/a/b/moved"), &g::p(&b, "dir/a/b/again")).unwrap();
+    f.fs.rename(&g::p(&b, "src"), &g::p(&b, "dir/a/b/moved"), RenameMode::Into).unwrap();
+    f.fs.rename(&g::p(&b, "dir/a/b/moved"), &g::p(&b, "dir/a/b/again"), RenameMode::Into).unwrap();
     assert_eq!(f.raw(&b), ["dir/a/b/", "dir/a/b/again", "file"]);
 }
 
@@ -155,4 +134,24 @@ fn memory_entry_probe_sees_past_name_sharing_siblings() {
 #[test]
 fn memory_read_patterns_against_the_readahead() {
     support::read_cases::read_patterns(&Fixture::memory());
+}
+
+/// Recovery has one owner that reports: an unreadable intent record does not fail the listing that
+/// triggered the roll-forward, but the failure is counted and kept (and `recover` returns it).
+#[test]
+fn memory_recovery_failure_before_a_listing_is_reported() {
+    use commitfs_core::object::ObjectBackend;
+    use object_store::ObjectStoreExt;
+    let conf = commitfs_core::Config::from_pairs([("fs.memc.rename.recovery.grace", "0")]);
+    let f = Fixture::new(ObjectBackend::memory("memc", "recovery", &conf).unwrap());
+    g::put(&f.fs, &base("/d/f"), b"f");
+    let record = object_store::path::Path::from("_commitfs/journal/0000000000001-corrupt.json");
+    commitfs_core::runtime::block_on(f.backend.store().put(&record, b"not json".to_vec().into())).unwrap();
+    assert_eq!(g::names(&f.fs, &base("/d")), ["f"], "the listing still answers");
+    let report = f.backend.recovery_report();
+    assert_eq!((report.runs, report.failures, report.rolled_forward), (1, 1, 0), "{report:?}");
+    assert!(report.last_failure.as_deref().is_some_and(|m| m.contains("corrupt.json") && m.contains("unreadable")), "{report:?}");
+    let err = f.backend.recover().unwrap_err();
+    assert!(err.to_string().contains("corrupt.json"), "{err}");
+    assert_eq!(f.backend.recovery_report().failures, 2);
 }

@@ -4,6 +4,7 @@
 mod guarantees;
 mod support;
 
+use commitfs_core::RenameMode;
 use guarantees as g;
 use support::s3_cases as cases;
 use support::*;
@@ -14,10 +15,14 @@ fn fixture() -> Fixture {
     Fixture::s3(KIND, &[])
 }
 
-#[test]
-fn moto_g1_exclusive_create_16x50() {
-    g::g1_exclusive_create(&fixture().fs, &fresh_base("g1"), 16, 50);
-}
+g::guarantee_tests!(fixture(), |f| &f.fs, |g| fresh_base(g);
+    moto_g1_exclusive_create_16x50 => g1_exclusive_create(16, 50);
+    moto_g3_overwrite_atomic => g3_overwrite_atomic(60);
+    moto_g4_rename_file_16x50 => g4_rename_file(16, 50);
+    moto_g5_rename_dir => g5_rename_dir();
+    moto_g6_listing_consistency => g6_listing_consistency(20);
+    moto_g8_delete_status_list_read => g8_delete_status_list_read(250);
+);
 
 #[test]
 fn moto_g2_invisible_until_close() {
@@ -28,34 +33,9 @@ fn moto_g2_invisible_until_close() {
 }
 
 #[test]
-fn moto_g3_overwrite_atomic() {
-    g::g3_overwrite_atomic(&fixture().fs, &fresh_base("g3"), 60);
-}
-
-#[test]
-fn moto_g4_rename_file_16x50() {
-    g::g4_rename_file(&fixture().fs, &fresh_base("g4"), 16, 50);
-}
-
-#[test]
-fn moto_g5_rename_dir() {
-    g::g5_rename_dir(&fixture().fs, &fresh_base("g5"));
-}
-
-#[test]
-fn moto_g6_listing_consistency() {
-    g::g6_listing_consistency(&fixture().fs, &fresh_base("g6"), 20);
-}
-
-#[test]
 /// G7 on S3 is the acknowledgement: every commit returned only after a PUT the server acknowledged.
 fn moto_g7_commit_returns_after_an_acknowledged_put() {
     g::g7_durability_counters(&fixture().fs, &fresh_base("g7"), "PUT", 1, 5);
-}
-
-#[test]
-fn moto_g8_delete_status_list_read() {
-    g::g8_delete_status_list_read(&fixture().fs, &fresh_base("g8"), 250);
 }
 
 #[test]
@@ -91,13 +71,13 @@ fn moto_copy_mode_probe_refuses_header_mode() {
     let f = Fixture::s3(KIND, &[("fs.s3c.copy-if-not-exists", "header")]);
     let b = fresh_base("probe");
     g::put(&f.fs, &g::p(&b, "a"), b"a");
-    let err = f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap_err();
+    let err = f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b"), RenameMode::Into).unwrap_err();
     assert_eq!(err.kind, commitfs_core::ErrorKind::Unsafe, "{err}");
     assert!(err.to_string().contains("fs.s3c.copy-if-not-exists"), "{err}");
     assert!(f.fs.exists(&g::p(&b, "a")).unwrap() && !f.fs.exists(&g::p(&b, "b")).unwrap(), "nothing moved");
     // The documented degraded mode works (check-then-copy).
     let unsafe_fs = Fixture::s3(KIND, &[("fs.s3c.copy-if-not-exists", "unsafe")]);
-    unsafe_fs.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap();
+    unsafe_fs.fs.rename(&g::p(&b, "a"), &g::p(&b, "b"), RenameMode::Into).unwrap();
     assert_eq!(g::read_all(&unsafe_fs.fs, &g::p(&b, "b")).unwrap(), b"a");
 }
 

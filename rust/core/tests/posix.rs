@@ -4,7 +4,7 @@
 mod guarantees;
 mod posix_support;
 
-use commitfs_core::{ErrorKind, FileSystem, FsPath};
+use commitfs_core::{ErrorKind, FileSystem, FsPath, RenameMode};
 use guarantees as g;
 use posix_support::*;
 use std::collections::BTreeMap;
@@ -23,11 +23,23 @@ fn base(rel: &str) -> FsPath {
 
 const LINK: &[(&str, &str)] = &[("noreplace", "link")];
 
-#[test]
-fn posix_g1_exclusive_create_16x50() {
-    let (_r, fs) = root_fs(&[]);
-    g::g1_exclusive_create(&fs, &base("/g1"), 16, 50);
-}
+g::guarantee_tests!(root_fs(&[]), |r| &r.1, |g| base(&format!("/{g}"));
+    posix_g1_exclusive_create_16x50 => g1_exclusive_create(16, 50);
+    posix_g3_overwrite_atomic_500_versions => g3_overwrite_atomic(500);
+    posix_g4_rename_file_16x50 => g4_rename_file(16, 50);
+    posix_g5_rename_dir => g5_rename_dir();
+    posix_g6_listing_consistency_200 => g6_listing_consistency(200);
+    posix_g7_file_and_directory_fsync_per_commit => g7_durability_counters("fsync", 2, 20);
+);
+
+g::guarantee_tests!(root_fs(LINK), |r| &r.1, |g| base(&format!("/{g}"));
+    posix_g4_rename_file_link_fallback_16x50 => g4_rename_file(16, 50);
+    posix_g5_rename_dir_without_renameat2 => g5_rename_dir();
+);
+
+g::guarantee_tests!(root_fs(&[("fsync", "false")]), |r| &r.1, |g| base(&format!("/{g}"));
+    posix_g8_delete_status_list_read_2500 => g8_delete_status_list_read(2500);
+);
 
 #[test]
 fn posix_g1_exclusive_create_link_fallback_16x50() {
@@ -44,54 +56,6 @@ fn posix_g2_invisible_until_close() {
 }
 
 #[test]
-fn posix_g3_overwrite_atomic_500_versions() {
-    let (_r, fs) = root_fs(&[]);
-    g::g3_overwrite_atomic(&fs, &base("/g3"), 500);
-}
-
-#[test]
-fn posix_g4_rename_file_16x50() {
-    let (_r, fs) = root_fs(&[]);
-    g::g4_rename_file(&fs, &base("/g4"), 16, 50);
-}
-
-#[test]
-fn posix_g4_rename_file_link_fallback_16x50() {
-    let (_r, fs) = root_fs(LINK);
-    g::g4_rename_file(&fs, &base("/g4"), 16, 50);
-}
-
-#[test]
-fn posix_g5_rename_dir() {
-    let (_r, fs) = root_fs(&[]);
-    g::g5_rename_dir(&fs, &base("/g5"));
-}
-
-#[test]
-fn posix_g5_rename_dir_without_renameat2() {
-    let (_r, fs) = root_fs(LINK);
-    g::g5_rename_dir(&fs, &base("/g5"));
-}
-
-#[test]
-fn posix_g6_listing_consistency_200() {
-    let (_r, fs) = root_fs(&[]);
-    g::g6_listing_consistency(&fs, &base("/g6"), 200);
-}
-
-#[test]
-fn posix_g7_file_and_directory_fsync_per_commit() {
-    let (_r, fs) = root_fs(&[]);
-    g::g7_durability_counters(&fs, &base("/g7"), "fsync", 2, 20);
-}
-
-#[test]
-fn posix_g8_delete_status_list_read_2500() {
-    let (_r, fs) = root_fs(&[("fsync", "false")]);
-    g::g8_delete_status_list_read(&fs, &base("/g8"), 2500);
-}
-
-#[test]
 fn posix_backend_rename_file_contract_in_both_modes() {
     for extra in [&[][..], LINK] {
         let (_r, fs) = root_fs(extra);
@@ -100,13 +64,13 @@ fn posix_backend_rename_file_contract_in_both_modes() {
         g::put(&fs, &base("/taken"), b"t");
         fs.mkdirs(&base("/dir")).unwrap();
         let kind = |r: commitfs_core::Result<()>| r.unwrap_err().kind;
-        assert_eq!(kind(b.rename_file(&base("/dir"), &base("/x"))), ErrorKind::IsDirectory);
-        assert_eq!(kind(b.rename_file(&base("/none"), &base("/x"))), ErrorKind::NotFound);
-        assert_eq!(kind(b.rename_file(&base("/f"), &base("/taken"))), ErrorKind::AlreadyExists);
-        let e = b.rename_file(&base("/f"), &base("/no/parent")).unwrap_err();
+        assert_eq!(kind(b.rename_file(&base("/dir"), &base("/x"), false)), ErrorKind::IsDirectory);
+        assert_eq!(kind(b.rename_file(&base("/none"), &base("/x"), false)), ErrorKind::NotFound);
+        assert_eq!(kind(b.rename_file(&base("/f"), &base("/taken"), false)), ErrorKind::AlreadyExists);
+        let e = b.rename_file(&base("/f"), &base("/no/parent"), false).unwrap_err();
         assert!(e.kind == ErrorKind::NotFound && e.message.contains("filec:///no"), "{e}");
         assert_eq!(kind(b.rename_dir(&base("/dir"), &base("/taken"))), ErrorKind::AlreadyExists);
-        b.rename_file(&base("/f"), &base("/dir/f")).unwrap();
+        b.rename_file(&base("/f"), &base("/dir/f"), false).unwrap();
         assert_eq!(g::read_all(&fs, &base("/dir/f")).unwrap(), b"f");
         assert_eq!(g::names(&fs, &FsPath::root()), ["dir", "taken"]);
     }
@@ -222,7 +186,7 @@ fn posix_root_confinement_and_configuration_errors() {
     assert_eq!(refused.kind, ErrorKind::PermissionDenied, "{refused}");
     assert!(refused.message.contains("outside the configured root"), "{refused}");
     assert_eq!(fs.create(&base("/escape/new"), false).map(|_| ()).unwrap_err().kind, ErrorKind::PermissionDenied);
-    assert_eq!(fs.rename(&base("/inside"), &base("/escape/inside")).unwrap_err().kind, ErrorKind::PermissionDenied);
+    assert_eq!(fs.rename(&base("/inside"), &base("/escape/inside"), RenameMode::Into).unwrap_err().kind, ErrorKind::PermissionDenied);
     assert!(!outside.path().join("new").exists() && !outside.path().join("inside").exists());
 
     let conf = commitfs_core::Config::new();
@@ -435,7 +399,7 @@ fn child_process_role() {
                 say("ready");
                 wait_for_go();
                 for round in 0..rounds {
-                    let r = fs.rename(&base(&format!("/src/p{id}-r{round}")), &base(&format!("/dst/r{round}")));
+                    let r = fs.rename(&base(&format!("/src/p{id}-r{round}")), &base(&format!("/dst/r{round}")), RenameMode::Into);
                     say(&format!("{round} {}", outcome(r)));
                 }
             }

@@ -1,4 +1,4 @@
-//! `FileSystem::rename_replace` (FileContext's rename with `Options.Rename.OVERWRITE`, as Spark's default
+//! `FileSystem::rename(.., RenameMode::Replace)` (FileContext's rename with `Options.Rename.OVERWRITE`, as Spark's default
 //! checkpoint manager commits state deltas): Hadoop's rules on every backend (POSIX, memory, moto,
 //! SeaweedFS), atomicity for readers of the destination while writers replace it, and the S3 request
 //! count of the common case.
@@ -7,7 +7,7 @@ mod guarantees;
 mod posix_support;
 mod support;
 
-use commitfs_core::{ErrorKind, FileSystem, FsPath};
+use commitfs_core::{ErrorKind, FileSystem, FsPath, RenameMode};
 use guarantees as g;
 use posix_support::{posix_fs, TempRoot};
 use std::collections::BTreeMap;
@@ -32,56 +32,56 @@ fn semantics(fs: &FileSystem, base: &FsPath) {
     // A file onto a file: replaced, the source gone.
     g::put(fs, &p("d/src"), b"new");
     g::put(fs, &p("d/dst"), b"old");
-    fs.rename_replace(&p("d/src"), &p("d/dst")).unwrap();
+    fs.rename(&p("d/src"), &p("d/dst"), RenameMode::Replace).unwrap();
     assert_eq!(text(fs, &p("d/dst")), "new");
     assert!(!fs.exists(&p("d/src")).unwrap());
     // A file onto nothing: a plain rename.
-    fs.rename_replace(&p("d/dst"), &p("d/fresh")).unwrap();
+    fs.rename(&p("d/dst"), &p("d/fresh"), RenameMode::Replace).unwrap();
     assert_eq!(text(fs, &p("d/fresh")), "new");
     assert!(!fs.exists(&p("d/dst")).unwrap());
     // Across directories.
     fs.mkdirs(&p("e")).unwrap();
     g::put(fs, &p("e/there"), b"old");
-    fs.rename_replace(&p("d/fresh"), &p("e/there")).unwrap();
+    fs.rename(&p("d/fresh"), &p("e/there"), RenameMode::Replace).unwrap();
     assert_eq!(text(fs, &p("e/there")), "new");
     // A missing source, with or without a destination.
-    expect_kind(fs.rename_replace(&p("d/missing"), &p("e/there")), ErrorKind::NotFound, "missing source onto a file");
-    expect_kind(fs.rename_replace(&p("d/missing"), &p("d/none")), ErrorKind::NotFound, "missing source onto nothing");
+    expect_kind(fs.rename(&p("d/missing"), &p("e/there"), RenameMode::Replace), ErrorKind::NotFound, "missing source onto a file");
+    expect_kind(fs.rename(&p("d/missing"), &p("d/none"), RenameMode::Replace), ErrorKind::NotFound, "missing source onto nothing");
     assert_eq!(text(fs, &p("e/there")), "new", "a failed replace leaves the destination alone");
     // The same path.
-    expect_kind(fs.rename_replace(&p("e/there"), &p("e/there")), ErrorKind::AlreadyExists, "src == dst");
-    expect_kind(fs.rename_replace(&p("e/gone"), &p("e/gone")), ErrorKind::NotFound, "src == dst, missing");
+    expect_kind(fs.rename(&p("e/there"), &p("e/there"), RenameMode::Replace), ErrorKind::AlreadyExists, "src == dst");
+    expect_kind(fs.rename(&p("e/gone"), &p("e/gone"), RenameMode::Replace), ErrorKind::NotFound, "src == dst, missing");
     assert_eq!(text(fs, &p("e/there")), "new");
     // A file onto a directory and a directory onto a file.
     fs.mkdirs(&p("dir")).unwrap();
-    expect_kind(fs.rename_replace(&p("e/there"), &p("dir")), ErrorKind::Io, "file onto a directory");
-    expect_kind(fs.rename_replace(&p("dir"), &p("e/there")), ErrorKind::Io, "directory onto a file");
+    expect_kind(fs.rename(&p("e/there"), &p("dir"), RenameMode::Replace), ErrorKind::Io, "file onto a directory");
+    expect_kind(fs.rename(&p("dir"), &p("e/there"), RenameMode::Replace), ErrorKind::Io, "directory onto a file");
     assert!(fs.status(&p("dir")).unwrap().is_dir);
     assert_eq!(text(fs, &p("e/there")), "new");
     // A directory onto a non-empty directory, then onto an empty one.
     g::put(fs, &p("srcdir/a"), b"A");
     g::put(fs, &p("full/x"), b"X");
-    expect_kind(fs.rename_replace(&p("srcdir"), &p("full")), ErrorKind::DirectoryNotEmpty, "onto a non-empty dir");
+    expect_kind(fs.rename(&p("srcdir"), &p("full"), RenameMode::Replace), ErrorKind::DirectoryNotEmpty, "onto a non-empty dir");
     assert_eq!(text(fs, &p("full/x")), "X");
-    fs.rename_replace(&p("srcdir"), &p("dir")).unwrap();
+    fs.rename(&p("srcdir"), &p("dir"), RenameMode::Replace).unwrap();
     assert_eq!(text(fs, &p("dir/a")), "A");
     assert!(!fs.exists(&p("srcdir")).unwrap());
     // A directory onto nothing.
-    fs.rename_replace(&p("dir"), &p("moved")).unwrap();
+    fs.rename(&p("dir"), &p("moved"), RenameMode::Replace).unwrap();
     assert_eq!(text(fs, &p("moved/a")), "A");
     // Into its own subtree; the root.
-    expect_kind(fs.rename_replace(&p("moved"), &p("moved/sub")), ErrorKind::InvalidArgument, "into its own subtree");
-    expect_kind(fs.rename_replace(&FsPath::root(), &p("r")), ErrorKind::InvalidArgument, "the root");
+    expect_kind(fs.rename(&p("moved"), &p("moved/sub"), RenameMode::Replace), ErrorKind::InvalidArgument, "into its own subtree");
+    expect_kind(fs.rename(&FsPath::root(), &p("r"), RenameMode::Replace), ErrorKind::InvalidArgument, "the root");
     // The destination's parent is a file.
     g::put(fs, &p("plain"), b"P");
-    expect_kind(fs.rename_replace(&p("e/there"), &p("plain/below")), ErrorKind::ParentNotDirectory, "parent is a file");
+    expect_kind(fs.rename(&p("e/there"), &p("plain/below"), RenameMode::Replace), ErrorKind::ParentNotDirectory, "parent is a file");
     assert_eq!(text(fs, &p("e/there")), "new");
     // The destination's parent is missing: refused where directories are real; created implicitly on S3.
     if fs.capabilities().implicit_directories {
-        fs.rename_replace(&p("e/there"), &p("no/such/f")).unwrap();
+        fs.rename(&p("e/there"), &p("no/such/f"), RenameMode::Replace).unwrap();
         assert_eq!(text(fs, &p("no/such/f")), "new");
     } else {
-        expect_kind(fs.rename_replace(&p("e/there"), &p("no/such/f")), ErrorKind::NotFound, "missing parent");
+        expect_kind(fs.rename(&p("e/there"), &p("no/such/f"), RenameMode::Replace), ErrorKind::NotFound, "missing parent");
         assert_eq!(text(fs, &p("e/there")), "new");
     }
 }
@@ -115,7 +115,7 @@ fn readers_never_see_a_gap(fs: &FileSystem, base: &FsPath, writers: usize, round
                     for r in 0..rounds {
                         let tmp = g::p(base, &format!("state/.1.delta.{w}.{r}.tmp"));
                         g::put(fs, &tmp, &version(w, r));
-                        fs.rename_replace(&tmp, dst).unwrap_or_else(|e| panic!("writer {w} round {r}: {e}"));
+                        fs.rename(&tmp, dst, RenameMode::Replace).unwrap_or_else(|e| panic!("writer {w} round {r}: {e}"));
                     }
                 })
             })
@@ -146,14 +146,14 @@ fn request_counts(kind: &'static str) {
         eprintln!("{kind}: {what}: {m:?}");
         assert_eq!((total(m), m.get("round_trips").copied().unwrap_or(0)), (requests, trips), "{what}: {m:?}");
     };
-    let (_, m) = f.measure(|| f.fs.rename_replace(&p("d/tmp1"), &p("d/dst")).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&p("d/tmp1"), &p("d/dst"), RenameMode::Replace).unwrap());
     expect("file onto a file", &m, 3, 3);
     assert_eq!((m.get("LIST"), m.get("COPY"), m.get("DELETE_OBJECTS")), (Some(&1), Some(&1), Some(&1)));
     assert_eq!(text(&f.fs, &p("d/dst")), "new");
-    let (_, m) = f.measure(|| f.fs.rename_replace(&p("d/tmp2"), &p("d/fresh")).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&p("d/tmp2"), &p("d/fresh"), RenameMode::Replace).unwrap());
     expect("file onto nothing", &m, 3, 3);
     f.fs.mkdirs(&p("e")).unwrap();
-    let (_, m) = f.measure(|| f.fs.rename_replace(&p("d/fresh"), &p("e/x")).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&p("d/fresh"), &p("e/x"), RenameMode::Replace).unwrap());
     expect("file onto nothing in another directory", &m, 3, 3);
     assert_eq!(f.raw(&b), ["d/dst", "e/", "e/x"]);
 }
@@ -186,7 +186,7 @@ fn posix_rename_replace_fsyncs_like_a_rename() {
     g::put(&fs, &g::p(&base, "dst"), b"old");
     let count = |k: &str| fs.counters().into_iter().find(|(n, _)| n == k).map(|(_, v)| v).unwrap();
     let (fsyncs, renames) = (count("fsync"), count("rename"));
-    fs.rename_replace(&g::p(&base, "src"), &g::p(&base, "dst")).unwrap();
+    fs.rename(&g::p(&base, "src"), &g::p(&base, "dst"), RenameMode::Replace).unwrap();
     assert_eq!((count("fsync") - fsyncs, count("rename") - renames), (1, 1), "one rename(2), one directory fsync (G7)");
 }
 

@@ -16,7 +16,7 @@
 mod guarantees;
 mod support;
 
-use commitfs_core::{ErrorKind, FileSystem, FsPath, Result};
+use commitfs_core::{ErrorKind, FileSystem, FsPath, RenameMode, Result};
 use guarantees as g;
 use parking_lot::{Mutex, RwLock};
 use std::collections::BTreeMap;
@@ -230,7 +230,7 @@ impl Worker<'_, '_> {
         let dst = self.fresh_name();
         let content = self.model().get(&src).cloned();
         let (from, to) = (g::p(self.dir(), &src), g::p(self.dir(), &dst));
-        let r = self.call(|fs| fs.rename(&from, &to));
+        let r = self.call(|fs| fs.rename(&from, &to, RenameMode::Into));
         let after = (self.truth(&src), self.truth(&dst));
         let s = self.shared;
         match &r {

@@ -4,10 +4,40 @@
 mod guarantees;
 mod support;
 
-use commitfs_core::{Backend, CreateOptions, ErrorKind};
+use commitfs_core::{Backend, CreateOptions, ErrorKind, Probe, RenameMode};
 use guarantees as g;
 use std::collections::BTreeMap;
 use support::*;
+
+/// The expected cost of each operation in requests, named once (as hadoop-aws's `OperationCost`): a
+/// change of cost is a change of one line here, and the assertions below read as sums of named steps.
+mod cost {
+    /// A HEAD: the backend's file probe.
+    pub const HEAD: u64 = 1;
+    /// One LIST of a name's prefix: a file, a directory or nothing at the path (status, exists, the
+    /// exclusive create's open-time check, a rename's destination with every new ancestor, the delete's
+    /// look at the directory's first keys).
+    pub const LIST: u64 = 1;
+    pub const PUT: u64 = 1;
+    pub const GET: u64 = 1;
+    pub const DELETE: u64 = 1;
+    /// Copy-if-not-exists: one CopyObject with If-None-Match (header mode, SeaweedFS) or create + copy
+    /// part + complete (multipart mode, moto).
+    pub fn copy(kind: &str) -> u64 {
+        if kind == "seaweed" { 1 } else { 3 }
+    }
+    /// Creates of a small file: the open-time LIST, then the PUT at close.
+    pub const CREATE_SMALL: u64 = LIST + PUT;
+    /// A rename's look at its destination once more than a page (100 keys) sorts before it.
+    pub const RENAME_PROBE_PAST_PAGE: u64 = 2 * LIST;
+    /// mkdirs: a LIST of the path, a LIST per ancestor level walked (with a HEAD of the level below once
+    /// one level was found empty), the marker PUT.
+    pub const MKDIRS_ONE_LEVEL: u64 = LIST + LIST + PUT;
+    pub const MKDIRS_TWO_LEVELS: u64 = LIST + LIST + (LIST + HEAD) + PUT;
+    pub const MKDIRS_BELOW_A_FILE: u64 = LIST + LIST + (LIST + HEAD);
+    /// Deleting the only file of an implicit directory also rewrites the parent's marker (as S3A).
+    pub const DELETE_LAST_FILE: u64 = LIST + DELETE + PUT;
+}
 
 fn total(m: &BTreeMap<String, u64>) -> u64 {
     m.get("requests").copied().unwrap_or(0)
@@ -25,7 +55,7 @@ fn measure_all(kind: &'static str) {
     g::put(&f.fs, &file, b"hello");
     // Warm up the once-per-store copy-mode probe.
     g::put(&f.fs, &g::p(&b, "warm"), b"w");
-    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2")).unwrap();
+    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2"), RenameMode::Into).unwrap();
     // ... and the first listing's look at the rename journal (once per store per interval).
     f.fs.list(&b, None, 1).unwrap();
     let mut report = Vec::new();
@@ -34,29 +64,28 @@ fn measure_all(kind: &'static str) {
         report.push((op.to_string(), total(m)));
     };
 
-    // Copy-if-not-exists: one CopyObject (header mode) or create + copy part + complete (multipart mode).
-    let copy = if kind == "seaweed" { 1 } else { 3 };
+    let copy = cost::copy(kind);
 
-    let (st, m) = f.measure(|| f.backend.file_status(&file).unwrap());
+    let (st, m) = f.measure(|| f.backend.probe(&[Probe::File(&file)]).unwrap().pop().flatten());
     assert!(st.is_some());
     note("backend file_status (getFileStatus of a file)", &m);
     assert_eq!(m.get("HEAD"), Some(&1));
-    assert_eq!(total(&m), 1, "getFileStatus of a file = one HEAD");
+    assert_eq!(total(&m), cost::HEAD, "getFileStatus of a file = one HEAD");
 
     let (st, m) = f.measure(|| f.fs.status(&file).unwrap());
     assert_eq!((st.is_dir, st.len), (false, 5));
     note("fs.status of a file", &m);
-    assert_eq!(total(&m), 1, "a file: one LIST of the name's prefix");
+    assert_eq!(total(&m), cost::LIST, "a file: one LIST of the name's prefix");
 
     let (st, m) = f.measure(|| f.fs.status(&g::p(&b, "dir")).unwrap());
     assert!(st.is_dir);
     note("fs.status of a directory", &m);
-    assert_eq!(total(&m), 1, "a directory: the same one LIST");
+    assert_eq!(total(&m), cost::LIST, "a directory: the same one LIST");
 
     let (r, m) = f.measure(|| f.fs.exists(&g::p(&b, "missing")).unwrap());
     assert!(!r);
     note("fs.exists of a missing path", &m);
-    assert_eq!(total(&m), 1, "nothing there: the same one LIST");
+    assert_eq!(total(&m), cost::LIST, "nothing there: the same one LIST");
 
     let new = g::p(&b, "dir/new");
     let (_, m) = f.measure(|| {
@@ -65,53 +94,53 @@ fn measure_all(kind: &'static str) {
         w.commit().unwrap();
     });
     note("backend exclusive create of a small file", &m);
-    assert_eq!(total(&m), 1, "the backend's create only PUTs: fs.rs made the checks");
+    assert_eq!(total(&m), cost::PUT, "the backend's create only PUTs: fs/ made the checks");
     assert_eq!(m.get("PUT"), Some(&1), "one PUT at commit");
 
     let (_, m) = f.measure(|| exclusive_put(&f, &g::p(&b, "dir/new2")));
     note("fs.create(overwrite=false)+write+close of a small file", &m);
-    assert_eq!(total(&m), 2, "one LIST finds a file or a directory at the path, then PUT");
+    assert_eq!(total(&m), cost::CREATE_SMALL, "one LIST finds a file or a directory at the path, then PUT");
     assert_eq!((m.get("LIST"), m.get("PUT")), (Some(&1), Some(&1)));
 
     let (_, m) = f.measure(|| g::put(&f.fs, &g::p(&b, "dir/new3"), b"abc"));
     note("fs.create(overwrite=true)+write+close of a small file", &m);
-    assert_eq!(total(&m), 2, "LIST of the path's directory prefix, then PUT");
+    assert_eq!(total(&m), cost::CREATE_SMALL, "LIST of the path's directory prefix, then PUT");
     assert_eq!(trips(&m), 2);
 
     let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/new2"), false).map(|_| ()));
     assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists);
     note("fs.create(overwrite=false) of an existing file (refused at open)", &m);
-    assert_eq!((total(&m), trips(&m)), (1, 1), "the one LIST, nothing written");
+    assert_eq!((total(&m), trips(&m)), (cost::LIST, 1), "the one LIST, nothing written");
 
     f.fs.mkdirs(&g::p(&b, "dir/taken")).unwrap();
     let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/taken"), false).map(|_| ()));
     assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists);
     note("fs.create(overwrite=false) over a directory (refused at open)", &m);
-    assert_eq!(total(&m), 1, "the same LIST sees the directory");
+    assert_eq!(total(&m), cost::LIST, "the same LIST sees the directory");
     f.fs.delete(&g::p(&b, "dir/taken"), false).unwrap();
 
     let dst = g::p(&b, "dir/renamed");
-    let (_, m) = f.measure(|| f.fs.rename(&new, &dst).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&new, &dst, RenameMode::Into).unwrap());
     note("fs.rename of a file within its directory", &m);
-    assert_eq!(total(&m), 1 + copy + 1, "LIST of dst (the shared parent needs no HEAD), copy, DELETE");
+    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "LIST of dst (the shared parent needs no HEAD), copy, DELETE");
 
     f.fs.mkdirs(&g::p(&b, "other")).unwrap();
     let moved = g::p(&b, "other/moved");
-    let (_, m) = f.measure(|| f.fs.rename(&dst, &moved).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&dst, &moved, RenameMode::Into).unwrap());
     note("fs.rename of a file to another directory", &m);
-    assert_eq!(total(&m), 1 + copy + 1, "one LIST from the parent's key sees it is no file and dst/, copy, DELETE");
-    f.fs.rename(&moved, &dst).unwrap();
+    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "one LIST from the parent's key sees it is no file and dst/, copy, DELETE");
+    f.fs.rename(&moved, &dst, RenameMode::Into).unwrap();
 
     let deep = g::p(&b, "other/x/y/moved");
-    let (_, m) = f.measure(|| f.fs.rename(&dst, &deep).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&dst, &deep, RenameMode::Into).unwrap());
     note("fs.rename of a file into three new directory levels", &m);
-    assert_eq!(total(&m), 1 + copy + 1, "the same one LIST covers every new ancestor");
-    f.fs.rename(&deep, &dst).unwrap();
+    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "the same one LIST covers every new ancestor");
+    f.fs.rename(&deep, &dst, RenameMode::Into).unwrap();
 
-    let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&b, "dir/new2/sub/target")));
+    let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&b, "dir/new2/sub/target"), RenameMode::Into));
     assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
     note("fs.rename of a file below a file (refused)", &m);
-    assert_eq!(total(&m), 1, "the LIST from dir/new2 sees that key first, nothing copied");
+    assert_eq!(total(&m), cost::LIST, "the LIST from dir/new2 sees that key first, nothing copied");
     assert!(f.fs.exists(&dst).unwrap());
 
     // Past the LIST's page (100 keys) the rest is asked in one more round trip.
@@ -119,55 +148,55 @@ fn measure_all(kind: &'static str) {
     for i in 0..120 {
         g::put(&f.fs, &g::p(&crowded, &format!("a{i:03}")), b"");
     }
-    let (_, m) = f.measure(|| f.fs.rename(&dst, &g::p(&crowded, "z")).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&dst, &g::p(&crowded, "z"), RenameMode::Into).unwrap());
     note("fs.rename of a file into another directory past 100 keys", &m);
-    assert_eq!(total(&m), 2 + copy + 1, "LIST of crowded, then LIST of crowded/z/, copy, DELETE");
-    f.fs.rename(&g::p(&crowded, "z"), &dst).unwrap();
-    let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&crowded, "a119/z")));
+    assert_eq!(total(&m), cost::RENAME_PROBE_PAST_PAGE + copy + cost::DELETE, "LIST of crowded, then LIST of crowded/z/, copy, DELETE");
+    f.fs.rename(&g::p(&crowded, "z"), &dst, RenameMode::Into).unwrap();
+    let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&crowded, "a119/z"), RenameMode::Into));
     assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
-    assert_eq!(total(&m), 3, "LIST of crowded, then HEAD of crowded/a119 + LIST of its z/ (sent together)");
+    assert_eq!(total(&m), cost::LIST + cost::HEAD + cost::LIST, "LIST of crowded, then HEAD of crowded/a119 + LIST of its z/ (sent together)");
 
     let (_, m) = f.measure(|| g::read_all(&f.fs, &dst).unwrap());
     note("open+read of a small file", &m);
-    assert_eq!(total(&m), 1, "one GET at open fetches a small file whole");
+    assert_eq!(total(&m), cost::GET, "one GET at open fetches a small file whole");
 
     let (_, m) = f.measure(|| f.fs.list(&g::p(&b, "dir"), None, 1000).unwrap());
     note("list of a directory of files", &m);
-    assert_eq!(total(&m), 1);
+    assert_eq!(total(&m), cost::LIST);
 
     let (_, m) = f.measure(|| f.fs.list(&b, None, 1000).unwrap());
     note("list of a directory with three child directories", &m);
-    assert!(total(&m) <= 4, "one LIST (+1 per child directory on SeaweedFS)");
+    assert!(total(&m) <= cost::LIST + 3 * cost::LIST, "one LIST (+1 per child directory on SeaweedFS)");
 
     let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made/deep")).unwrap());
     note("mkdirs of two new levels under an existing dir", &m);
-    assert_eq!(total(&m), 5, "LIST of the path, LIST of made/, LIST of the base + HEAD of made, PUT");
+    assert_eq!(total(&m), cost::MKDIRS_TWO_LEVELS, "LIST of the path, LIST of made/, LIST of the base + HEAD of made, PUT");
 
     let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made/deep/one")).unwrap());
     note("mkdirs of one new level under an existing dir", &m);
-    assert_eq!(total(&m), 3, "LIST of the path, LIST of the parent, PUT");
+    assert_eq!(total(&m), cost::MKDIRS_ONE_LEVEL, "LIST of the path, LIST of the parent, PUT");
 
     let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made")).unwrap());
     note("mkdirs of an existing directory", &m);
-    assert_eq!(total(&m), 1, "one LIST sees the directory");
+    assert_eq!(total(&m), cost::LIST, "one LIST sees the directory");
 
     let (r, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "dir/new2/sub")));
     assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
     note("mkdirs below a file (refused)", &m);
-    assert_eq!(total(&m), 4, "LIST of the path, LIST of the parent, LIST of dir/ + HEAD of the parent (a file)");
+    assert_eq!(total(&m), cost::MKDIRS_BELOW_A_FILE, "LIST of the path, LIST of the parent, LIST of dir/ + HEAD of the parent (a file)");
 
     let (_, m) = f.measure(|| assert!(f.fs.delete(&dst, false).unwrap()));
     note("fs.delete of a file beside others", &m);
-    assert_eq!(total(&m), 2, "LIST of the directory's first keys (the file, its siblings), DELETE");
+    assert_eq!(total(&m), cost::LIST + cost::DELETE, "LIST of the directory's first keys (the file, its siblings), DELETE");
 
     let lone = g::p(&b, "lone/file");
     g::put(&f.fs, &lone, b"1");
     let (_, m) = f.measure(|| assert!(f.fs.delete(&lone, false).unwrap()));
     note("fs.delete of the only file of an implicit directory", &m);
-    assert_eq!(total(&m), 3, "LIST, then DELETE + the parent's marker PUT (sent together)");
+    assert_eq!(total(&m), cost::DELETE_LAST_FILE, "LIST, then DELETE + the parent's marker PUT (sent together)");
     assert!(f.fs.status(&g::p(&b, "lone")).unwrap().is_dir, "the directory stays, as with S3A");
     let (_, m) = f.measure(|| assert!(!f.fs.delete(&lone, false).unwrap()));
-    assert_eq!(total(&m), 1, "nothing there: one LIST");
+    assert_eq!(total(&m), cost::LIST, "nothing there: one LIST");
 
     let (_, m) = f.measure(|| assert!(f.fs.delete(&g::p(&b, "dir"), true).unwrap()));
     note("fs.delete of a directory with 3 files, recursive", &m);
@@ -182,13 +211,13 @@ fn measure_create_performance(kind: &'static str) {
     let b = fresh_base("create-performance");
     let (_, m) = f.measure(|| exclusive_put(&f, &g::p(&b, "dir/new")));
     eprintln!("{kind}: create.performance: exclusive create of a small file: {m:?}");
-    assert_eq!((total(&m), trips(&m)), (2, 2), "HEAD + PUT");
+    assert_eq!((total(&m), trips(&m)), (cost::HEAD + cost::PUT, 2), "HEAD + PUT");
     let (_, m) = f.measure(|| g::put(&f.fs, &g::p(&b, "dir/new"), b"again"));
     eprintln!("{kind}: create.performance: overwriting create of a small file: {m:?}");
-    assert_eq!(total(&m), 1, "PUT only");
+    assert_eq!(total(&m), cost::PUT, "PUT only");
     let (r, m) = f.measure(|| f.fs.create(&g::p(&b, "dir/new"), false).map(|_| ()));
     assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists, "an exclusive create still fails fast");
-    assert_eq!(total(&m), 1);
+    assert_eq!(total(&m), cost::HEAD);
     let mut w = f.fs.create(&g::p(&b, "dir/late"), false).unwrap();
     exclusive_put(&f, &g::p(&b, "dir/late"));
     w.write(b"second").unwrap();
@@ -199,19 +228,19 @@ fn measure_create_performance(kind: &'static str) {
 fn measure_rename_performance(kind: &'static str) {
     let f = Fixture::s3(kind, &[("fs.s3c.rename.performance", "true")]);
     let b = fresh_base("rename-performance");
-    let copy = if kind == "seaweed" { 1 } else { 3 };
+    let copy = cost::copy(kind);
     g::put(&f.fs, &g::p(&b, "warm"), b"w");
-    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2")).unwrap(); // the once-per-store copy-mode probe
+    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2"), RenameMode::Into).unwrap(); // the once-per-store copy-mode probe
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"new");
-    let (_, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "d/final")).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "d/final"), RenameMode::Into).unwrap());
     eprintln!("{kind}: rename.performance: file rename: {m:?}");
-    assert_eq!(total(&m), copy + 1, "COPY + DELETE");
+    assert_eq!(total(&m), copy + cost::DELETE, "COPY + DELETE");
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"late");
-    let (r, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "e/final")));
+    let (r, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "e/final"), RenameMode::Into));
     r.unwrap();
-    assert_eq!(total(&m), copy + 1, "into another directory as well");
+    assert_eq!(total(&m), copy + cost::DELETE, "into another directory as well");
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"loser");
-    let r = f.fs.rename_no_replace(&g::p(&b, "d/tmp"), &g::p(&b, "d/final"));
+    let r = f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "d/final"), RenameMode::Exact);
     assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists, "still never overwrites");
     assert_eq!(g::read_all(&f.fs, &g::p(&b, "d/final")).unwrap(), b"new");
     assert!(f.fs.exists(&g::p(&b, "d/tmp")).unwrap(), "the loser keeps its source");

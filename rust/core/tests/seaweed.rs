@@ -4,6 +4,7 @@
 mod guarantees;
 mod support;
 
+use commitfs_core::RenameMode;
 use guarantees as g;
 use support::s3_cases as cases;
 use support::*;
@@ -14,10 +15,14 @@ fn fixture() -> Fixture {
     Fixture::s3(KIND, &[])
 }
 
-#[test]
-fn seaweed_g1_exclusive_create() {
-    g::g1_exclusive_create(&fixture().fs, &fresh_base("g1"), 4, 3);
-}
+g::guarantee_tests!(fixture(), |f| &f.fs, |g| fresh_base(g);
+    seaweed_g1_exclusive_create => g1_exclusive_create(4, 3);
+    seaweed_g3_overwrite_atomic => g3_overwrite_atomic(30);
+    seaweed_g4_rename_file => g4_rename_file(4, 3);
+    seaweed_g5_rename_dir => g5_rename_dir();
+    seaweed_g6_listing_consistency => g6_listing_consistency(10);
+    seaweed_g8_delete_status_list_read => g8_delete_status_list_read(250);
+);
 
 #[test]
 fn seaweed_g2_invisible_until_close() {
@@ -28,34 +33,9 @@ fn seaweed_g2_invisible_until_close() {
 }
 
 #[test]
-fn seaweed_g3_overwrite_atomic() {
-    g::g3_overwrite_atomic(&fixture().fs, &fresh_base("g3"), 30);
-}
-
-#[test]
-fn seaweed_g4_rename_file() {
-    g::g4_rename_file(&fixture().fs, &fresh_base("g4"), 4, 3);
-}
-
-#[test]
-fn seaweed_g5_rename_dir() {
-    g::g5_rename_dir(&fixture().fs, &fresh_base("g5"));
-}
-
-#[test]
-fn seaweed_g6_listing_consistency() {
-    g::g6_listing_consistency(&fixture().fs, &fresh_base("g6"), 10);
-}
-
-#[test]
 /// G7 on S3 is the acknowledgement: every commit returned only after a PUT the server acknowledged.
 fn seaweed_g7_commit_returns_after_an_acknowledged_put() {
     g::g7_durability_counters(&fixture().fs, &fresh_base("g7"), "PUT", 1, 5);
-}
-
-#[test]
-fn seaweed_g8_delete_status_list_read() {
-    g::g8_delete_status_list_read(&fixture().fs, &fresh_base("g8"), 250);
 }
 
 #[test]
@@ -89,7 +69,7 @@ fn seaweed_copy_mode_probe_accepts_header_mode() {
     let f = fixture();
     let b = fresh_base("probe");
     g::put(&f.fs, &g::p(&b, "a"), b"a");
-    f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b")).unwrap();
+    f.fs.rename(&g::p(&b, "a"), &g::p(&b, "b"), RenameMode::Into).unwrap();
 }
 
 #[test]
@@ -113,7 +93,7 @@ fn seaweed_rename_dir_with_1200_entries() {
     });
     f.fs.mkdirs(&g::p(&src, "empty")).unwrap();
     let started = std::time::Instant::now();
-    let (_, m) = f.measure(|| f.fs.rename(&src, &g::p(&b, "dst")).unwrap());
+    let (_, m) = f.measure(|| f.fs.rename(&src, &g::p(&b, "dst"), RenameMode::Into).unwrap());
     eprintln!("seaweed: rename_dir of 1200 files + 1 marker took {:?}: {m:?}", started.elapsed());
     assert!(!f.fs.exists(&src).unwrap());
     let keys = f.raw(&g::p(&b, "dst"));

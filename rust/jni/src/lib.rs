@@ -2,6 +2,8 @@
 //! decodes its arguments, calls the core's `FileSystem`, `Reader` or `Writer`, and encodes the result.
 //! Failures and panics become Java exceptions in `errors.rs`, never an abort.
 
+#[cfg(feature = "bench-hooks")]
+mod bench_hooks;
 mod errors;
 mod handle;
 mod marshal;

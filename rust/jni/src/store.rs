@@ -5,7 +5,7 @@
 use crate::errors::{run, NativeResult};
 use crate::handle::{borrow, into_handle, take};
 use crate::marshal::{self, Encoder};
-use commitfs_core::{registry, FileSystem};
+use commitfs_core::{registry, RenameMode};
 use jni::objects::{JByteArray, JClass, JLongArray, JObjectArray, JString};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned};
@@ -13,7 +13,7 @@ use jni::{Env, EnvUnowned};
 type Store = registry::StoreRef;
 const STORE: &str = "filesystem";
 
-fn store<'a>(h: jlong) -> NativeResult<&'a Store> {
+pub(crate) fn store<'a>(h: jlong) -> NativeResult<&'a Store> {
     // SAFETY: Java's NativeObject passes a live handle from `connect`, or 0 once released.
     Ok(unsafe { borrow::<Store>(h, STORE)? })
 }
@@ -126,20 +126,10 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_delete<'l>(
     run(&mut env, |env| Ok(store(fs)?.delete(&marshal::path(env, &path)?, recursive)?))
 }
 
-/// The three renames differ only in the core call.
-fn rename_with<'l>(
-    env: &mut EnvUnowned<'l>,
-    fs: jlong,
-    src: &JByteArray<'l>,
-    dst: &JByteArray<'l>,
-    rename: fn(&FileSystem, &commitfs_core::FsPath, &commitfs_core::FsPath) -> commitfs_core::Result<()>,
-) {
-    run(env, |env| {
-        let (src, dst) = (marshal::path(env, src)?, marshal::path(env, dst)?);
-        Ok(rename(store(fs)?, &src, &dst)?)
-    })
-}
+/// `NativeFs.RENAME_*`: the modes of the core's one rename, in this order.
+const RENAME_MODES: [RenameMode; 3] = [RenameMode::Into, RenameMode::Exact, RenameMode::Replace];
 
+/// Every rename: `mode` picks Hadoop's flavour (see `commitfs_core::fs::RenameMode`).
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rename<'l>(
     mut env: EnvUnowned<'l>,
@@ -147,32 +137,16 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rename<'l>(
     fs: jlong,
     src: JByteArray<'l>,
     dst: JByteArray<'l>,
+    mode: jint,
 ) {
-    rename_with(&mut env, fs, &src, &dst, FileSystem::rename)
-}
-
-/// FileContext's rename: exactly to `dst`, failing with AlreadyExists if anything is there.
-#[no_mangle]
-pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_renameNoReplace<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    fs: jlong,
-    src: JByteArray<'l>,
-    dst: JByteArray<'l>,
-) {
-    rename_with(&mut env, fs, &src, &dst, FileSystem::rename_no_replace)
-}
-
-/// FileContext's rename OVERWRITE: exactly to `dst`, atomically replacing a file there.
-#[no_mangle]
-pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_renameReplace<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    fs: jlong,
-    src: JByteArray<'l>,
-    dst: JByteArray<'l>,
-) {
-    rename_with(&mut env, fs, &src, &dst, FileSystem::rename_replace)
+    run(&mut env, |env| {
+        let mode = usize::try_from(mode)
+            .ok()
+            .and_then(|m| RENAME_MODES.get(m).copied())
+            .ok_or_else(|| commitfs_core::Error::invalid(format!("rename mode {mode} is not one of 0 (into), 1 (exact), 2 (replace)")))?;
+        let (src, dst) = (marshal::path(env, &src)?, marshal::path(env, &dst)?);
+        Ok(store(fs)?.rename(&src, &dst, mode)?)
+    })
 }
 
 /// Operation counters of the backend as `name=value` lines (S3 requests, POSIX syscalls).
@@ -181,83 +155,6 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_counters<'l>(mut env: En
     run(&mut env, |env| {
         let text: String = store(fs)?.counters().iter().map(|(k, v)| format!("{k}={v}\n")).collect();
         Ok(env.new_string(text)?)
-    })
-}
-
-/// `n` status calls on `path` made by the core from Rust, in nanoseconds: the benchmark subtracts this
-/// from the same calls through `CommitFileSystem.getFileStatus` to measure what the JVM face adds.
-#[no_mangle]
-pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_coreStatusNanos<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    fs: jlong,
-    path: JByteArray<'l>,
-    n: jint,
-) -> jlong {
-    run(&mut env, |env| {
-        let (fs, path) = (store(fs)?, marshal::path(env, &path)?);
-        let start = std::time::Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(fs.status(&path)?);
-        }
-        Ok(start.elapsed().as_nanos() as jlong)
-    })
-}
-
-/// A store of its own (not the shared one), built from the same configuration, for the benchmark's
-/// object_store-alone baselines; and the path they read or write.
-fn baseline_store(
-    env: &mut Env<'_>,
-    scheme: &JString<'_>,
-    authority: &JString<'_>,
-    conf: &JObjectArray<'_, JString<'_>>,
-    path: &JByteArray<'_>,
-) -> NativeResult<(commitfs_core::object::ObjectBackend, commitfs_core::FsPath)> {
-    let (scheme, authority, conf) = marshal::store_args(env, scheme, authority, conf)?;
-    let path = marshal::path(env, path)?;
-    Ok((commitfs_core::object::ObjectBackend::s3(&scheme, &authority, &conf)?, path))
-}
-
-/// Reads file `path` once with object_store alone, on a store of its own built from the same
-/// configuration (one streaming GET, no commitfs reader): the benchmark's baseline for sequential reads.
-/// Returns `{nanoseconds, bytes}`.
-#[no_mangle]
-pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rawObjectRead<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    scheme: JString<'l>,
-    authority: JString<'l>,
-    conf: JObjectArray<'l, JString<'l>>,
-    path: JByteArray<'l>,
-) -> jni::objects::JLongArray<'l> {
-    run(&mut env, |env| {
-        let (backend, path) = baseline_store(env, &scheme, &authority, &conf, &path)?;
-        let start = std::time::Instant::now();
-        let bytes = backend.raw_read(&path)?;
-        let out = env.new_long_array(2)?;
-        out.set_region(env, 0, &[start.elapsed().as_nanos() as i64, bytes as i64])?;
-        Ok(out)
-    })
-}
-
-/// Writes `bytes` bytes to file `path` once with object_store alone (one multipart upload, no commitfs
-/// writer), on a store of its own built from the same configuration: the benchmark's baseline for
-/// sequential writes. Returns the nanoseconds taken.
-#[no_mangle]
-pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rawObjectWrite<'l>(
-    mut env: EnvUnowned<'l>,
-    _c: JClass<'l>,
-    scheme: JString<'l>,
-    authority: JString<'l>,
-    conf: JObjectArray<'l, JString<'l>>,
-    path: JByteArray<'l>,
-    bytes: jlong,
-) -> jlong {
-    run(&mut env, |env| {
-        let (backend, path) = baseline_store(env, &scheme, &authority, &conf, &path)?;
-        let start = std::time::Instant::now();
-        backend.raw_write(&path, bytes.max(0) as u64)?;
-        Ok(start.elapsed().as_nanos() as jlong)
     })
 }
 

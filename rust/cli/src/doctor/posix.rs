@@ -103,21 +103,18 @@ fn primitives(scratch: &Path, report: &mut Report) -> Result<()> {
         Ok(_) => report.add("O_EXCL create", Verdict::Fail, "O_EXCL opened an existing file: exclusive create is not enforced"),
     }
 
-    let rc = unsafe {
-        libc::renameat2(libc::AT_FDCWD, cstr(&a).as_ptr(), libc::AT_FDCWD, cstr(&b).as_ptr(), libc::RENAME_NOREPLACE)
-    };
-    let errno = std::io::Error::last_os_error();
-    let noreplace = match (rc, errno.raw_os_error()) {
-        (0, _) => {
+    // The core's own primitive (raw renameat2 syscall, renamex_np on macOS): what commitfs publishes with.
+    let noreplace = match commitfs_core::posix::rename_noreplace(&a, &b) {
+        Ok(()) => {
             report.add("RENAME_NOREPLACE", Verdict::Fail, "renameat2(RENAME_NOREPLACE) replaced an existing file");
             false
         }
-        (_, Some(libc::EEXIST)) => {
+        Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {
             report.add("RENAME_NOREPLACE", Verdict::Ok, "supported and enforced: atomic rename without overwrite");
             true
         }
-        _ => {
-            report.add("RENAME_NOREPLACE", Verdict::Info, format!("not available here ({errno}): commitfs falls back to link()+unlink()"));
+        Err(e) => {
+            report.add("RENAME_NOREPLACE", Verdict::Info, format!("not available here ({e}): commitfs falls back to link()+unlink()"));
             false
         }
     };

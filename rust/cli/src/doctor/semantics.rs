@@ -1,8 +1,8 @@
 //! The commit contract end to end through the core: what Spark and Delta will rely on.
 
 use super::{Report, Verdict};
-use crate::commands::remove_quietly;
-use commitfs_core::{ErrorKind, FileSystem, FsPath, Result};
+use crate::remove_quietly;
+use commitfs_core::{ErrorKind, FileSystem, FsPath, RenameMode, Result};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -125,7 +125,7 @@ fn rename_no_overwrite_race(fs: &Arc<FileSystem>, dir: &FsPath) -> Result<(Verdi
     }
     let existing = dir.child("existing")?;
     write(fs, &existing, b"keep", false)?;
-    match fs.rename(&src(0, 0)?, &existing) {
+    match fs.rename(&src(0, 0)?, &existing, RenameMode::Into) {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
         Err(e) => return Ok((Verdict::Fail, format!("rename onto an existing file failed oddly: {e}"))),
         Ok(()) => return Ok((Verdict::Fail, "rename replaced an existing file".into())),
@@ -135,7 +135,7 @@ fn rename_no_overwrite_race(fs: &Arc<FileSystem>, dir: &FsPath) -> Result<(Verdi
     }
     let (fs2, dir2) = (fs.clone(), dir.clone());
     let winners = race(ROUNDS, move |round, i| {
-        fs2.rename(&dir2.child(&format!("src-{round}-{i}"))?, &dir2.child(&format!("dst-{round}"))?)
+        fs2.rename(&dir2.child(&format!("src-{round}-{i}"))?, &dir2.child(&format!("dst-{round}"))?, RenameMode::Into)
     });
     Ok(verdict_one_winner(&winners, "rename onto one destination"))
 }
@@ -189,7 +189,7 @@ fn latency(fs: &Arc<FileSystem>, dir: &FsPath, report: &mut Report) {
     time("create+close", &mut |i| write(fs, &p(i)?, &[0u8; 4096], false));
     time("status", &mut |i| fs.status(&p(i)?).map(|_| ()));
     time("list", &mut |_| fs.list(dir, None, 0).map(|_| ()));
-    time("rename", &mut |i| fs.rename(&p(i)?, &q(i)?));
+    time("rename", &mut |i| fs.rename(&p(i)?, &q(i)?, RenameMode::Into));
     time("delete", &mut |i| fs.delete(&q(i)?, false).map(|_| ()));
     report.add("latency (median of 5)", Verdict::Info, lines.join("\n"));
 }

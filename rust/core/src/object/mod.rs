@@ -6,16 +6,21 @@
 //! commitfs' own objects live under `_commitfs/` at the bucket root (staging copies of large exclusive
 //! creates, the copy-mode probe); listings of the root hide that prefix. Renaming or deleting a directory
 //! is a sequence of copies and deletes, not atomic. Deletes rewrite the parent's marker (as S3A does) so
-//! the parent survives; renames do not (see `ops.rs`).
+//! the parent survives; renames do not (see `delete.rs`, `rename.rs`).
 
+mod block;
 mod counting;
+mod delete;
+#[cfg(feature = "bench-hooks")]
+mod hooks;
 mod journal;
 mod keys;
-mod ops;
+mod listing;
 mod publish;
 mod readahead;
 mod reader;
-mod replace;
+mod recovery;
+mod rename;
 mod retries;
 mod s3;
 mod unreachable;
@@ -23,17 +28,17 @@ mod writer;
 
 use crate::backend::*;
 use crate::config::Config;
-use crate::settings::{ObjectSettings, PolicySettings};
+use crate::settings::ObjectSettings;
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
 use crate::runtime::block_on;
 use keys::RawKeys;
 use object_store::path::Path;
-use object_store::{ObjectStore, WriteMultipart};
+use object_store::ObjectStore;
 use std::sync::Arc;
 
 pub use counting::Counters;
-pub use journal::RolledForward;
+pub use recovery::{RecoveryReport, RolledForward};
 pub use publish::TOKEN_ATTRIBUTE;
 pub use s3::CopyMode;
 
@@ -55,15 +60,12 @@ pub(crate) struct Shared {
     part_size: usize,
     readahead: u64,
     copy_concurrency: usize,
-    create_performance: bool,
-    /// `fs.s3c.rename.performance`: see `Backend::relaxed_rename_checks`.
-    rename_performance: bool,
     /// `Some(v)`: configured; `None`: verify when the server is SeaweedFS.
     verify_listed_dirs: Option<bool>,
     /// When staging was last swept (ms since the epoch); at most one sweep per `SWEEP_INTERVAL_MS`.
     last_sweep_ms: std::sync::atomic::AtomicI64,
-    /// Roll-forward of directory renames interrupted by a crash (see `journal.rs`).
-    journal: journal::JournalSettings,
+    /// Roll-forward of directory renames interrupted by a crash (see `recovery.rs`).
+    recovery: recovery::Recovery,
 }
 
 /// Cheap to clone: clones share the store, its HTTP client and its counters.
@@ -76,7 +78,7 @@ impl ObjectBackend {
         let counters = connector.counters.clone();
         let settings = ObjectSettings::read(scheme, bucket, conf)?;
         let built = s3::build(scheme, bucket, &settings, connector)?;
-        Self::assemble(scheme, bucket, conf, &settings, Arc::new(built.store), Arc::new(built.keys), Some(built.copy_mode), Some(counters))
+        Self::assemble(scheme, bucket, &settings, Arc::new(built.store), Arc::new(built.keys), Some(built.copy_mode), Some(counters))
     }
 
     /// An in-process store, private to this backend (two `memc://` authorities never share data).
@@ -84,21 +86,19 @@ impl ObjectBackend {
         let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
         let keys = Arc::new(keys::MemoryKeys::new(store.clone()));
         let settings = ObjectSettings::read(scheme, authority, conf)?;
-        Self::assemble(scheme, authority, conf, &settings, store, keys, None, None)
+        Self::assemble(scheme, authority, &settings, store, keys, None, None)
     }
 
     #[allow(clippy::too_many_arguments)]
     fn assemble(
         scheme: &str,
         authority: &str,
-        conf: &Config,
         settings: &ObjectSettings,
         store: Arc<dyn ObjectStore>,
         keys: Arc<dyn RawKeys>,
         copy_mode: Option<CopyMode>,
         counters: Option<Arc<Counters>>,
     ) -> Result<Self> {
-        let policy = PolicySettings::read(scheme, authority, conf)?;
         Ok(ObjectBackend(Arc::new(Shared {
             scheme: scheme.to_string(),
             authority: authority.to_string(),
@@ -110,11 +110,9 @@ impl ObjectBackend {
             part_size: usize::try_from(settings.part_size).unwrap_or(usize::MAX),
             readahead: settings.readahead,
             copy_concurrency: settings.copy_concurrency,
-            create_performance: policy.relaxed_create,
-            rename_performance: policy.relaxed_rename,
             verify_listed_dirs: settings.verify_listed_dirs,
             last_sweep_ms: std::sync::atomic::AtomicI64::new(0),
-            journal: journal::JournalSettings::new(&settings.recovery),
+            recovery: recovery::Recovery::new(journal::JournalSettings::new(&settings.recovery)),
         })))
     }
 
@@ -134,60 +132,17 @@ impl ObjectBackend {
     /// (`fs.<scheme>.rename.recovery.grace`); returns what it rolled forward. Safe to run anywhere, any
     /// time, concurrently: every step is idempotent.
     pub fn recover(&self) -> Result<Vec<RolledForward>> {
-        block_on(self.0.recover(self.0.journal_grace_ms()))
+        block_on(self.0.recovery.run(&self.0, self.0.recovery.grace_ms()))
     }
 
     /// Like `recover`, for intents older than `min_age` (zero: all, including renames still running).
     pub fn recover_older_than(&self, min_age: std::time::Duration) -> Result<Vec<RolledForward>> {
-        block_on(self.0.recover(min_age.as_millis() as i64))
+        block_on(self.0.recovery.run(&self.0, min_age.as_millis() as i64))
     }
 
-    /// A writer that uses `token` as its write token: lets tests replay a commit whose first attempt
-    /// landed but whose response was lost.
-    #[doc(hidden)]
-    pub fn create_with_token(&self, p: &FsPath, overwrite: bool, token: &str) -> Box<dyn Writer> {
-        Box::new(writer::ObjectWriter::with_token(self.0.clone(), p, overwrite, token.to_string()))
-    }
-
-    /// Reads the whole object of file `p` with object_store alone (one GET, its body streamed and
-    /// discarded, no commitfs reader); returns the bytes read. The baseline the benchmark compares
-    /// commitfs' sequential reads with, on the same server.
-    #[doc(hidden)]
-    pub fn raw_read(&self, p: &FsPath) -> Result<u64> {
-        use futures::StreamExt;
-        use object_store::ObjectStoreExt;
-        block_on(async {
-            let result = self.0.store.get(&location(p)).await.map_err(|e| map_err(e, self.0.show(p), "read"))?;
-            let mut body = result.into_stream();
-            let mut total = 0;
-            while let Some(chunk) = body.next().await {
-                total += chunk.map_err(|e| map_err(e, self.0.show(p), "read"))?.len() as u64;
-            }
-            Ok(total)
-        })
-    }
-
-    /// Writes `size` bytes to the object of `p` with object_store alone (one multipart upload of this
-    /// backend's part size, the same number of parts in flight as commitfs' writer, no commitfs writer):
-    /// the baseline the benchmark compares commitfs' sequential writes with, on the same server.
-    #[doc(hidden)]
-    pub fn raw_write(&self, p: &FsPath, size: u64) -> Result<()> {
-        let fail = |e| map_err(e, self.0.show(p), "write");
-        let _in_runtime = crate::runtime::handle().enter(); // part uploads are spawned onto the shared runtime
-        block_on(async {
-            let upload = self.0.store.put_multipart_opts(&location(p), Default::default()).await.map_err(fail)?;
-            let mut upload = WriteMultipart::new_with_chunk_size(upload, self.0.part_size);
-            let chunk = bytes::Bytes::from(vec![0x5a_u8; 1 << 20]);
-            let mut left = size;
-            while left > 0 {
-                upload.wait_for_capacity(PARTS_IN_FLIGHT).await.map_err(fail)?;
-                let n = left.min(chunk.len() as u64);
-                upload.put(chunk.slice(..n as usize));
-                left -= n;
-            }
-            upload.finish().await.map_err(fail)?;
-            Ok(())
-        })
+    /// What recovery has done so far in this store (runs, renames completed, failures, the last one).
+    pub fn recovery_report(&self) -> RecoveryReport {
+        self.0.recovery.report()
     }
 
     /// The object_store behind this backend (tests use it to plant objects S3A-style).
@@ -246,38 +201,15 @@ impl Backend for ObjectBackend {
     fn capabilities(&self) -> Capabilities {
         Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true }
     }
-    fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
-        block_on(self.0.file_status(p))
-    }
-    fn dir_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
-        block_on(self.0.dir_status(p))
-    }
-    /// One LIST whatever is there (a file, a directory, nothing), where a HEAD then a LIST would cost a
-    /// directory or a missing path (Spark's `exists` checks) two requests in two round trips.
-    fn status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
-        block_on(self.0.entry_status(p))
-    }
+    /// A lone `Entry` is one LIST whatever is there (a file, a directory, nothing), where a HEAD then a
+    /// LIST would cost a directory or a missing path (Spark's `exists` checks) two requests in two round
+    /// trips.
     fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
-        block_on(futures::future::try_join_all(probes.iter().map(|q| async move {
-            match *q {
-                Probe::File(p) => self.0.file_status(p).await,
-                Probe::Dir(p) => self.0.dir_status(p).await,
-                Probe::Entry(p) => self.0.entry_status(p).await,
-            }
-        })))
-    }
-    fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<DestinationView> {
-        block_on(self.0.rename_destination(dst, ancestors))
-    }
-    fn relaxed_create_checks(&self) -> bool {
-        self.0.create_performance
-    }
-    fn relaxed_rename_checks(&self) -> bool {
-        self.0.rename_performance
+        block_on(self.0.probe(probes))
     }
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         block_on(async {
-            self.0.maybe_roll_forward().await; // a listing must not see a crashed rename half done
+            self.0.recovery.before_listing(&self.0).await; // a listing must not see a crashed rename half done
             self.0.list_page(dir, start_after, max).await
         })
     }
@@ -293,23 +225,25 @@ impl Backend for ObjectBackend {
         }
         block_on(self.0.keys.put_marker(&p.dir_prefix()))
     }
-    fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
-        block_on(self.0.rename_file(src, dst))
+    fn rename_file(&self, src: &FsPath, dst: &FsPath, overwrite: bool) -> Result<()> {
+        block_on(async {
+            if overwrite {
+                self.0.replace_file(src, dst).await
+            } else {
+                self.0.rename_file(src, dst).await
+            }
+        })
     }
     fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         block_on(self.0.rename_dir(src, dst))
     }
-    fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
-        block_on(self.0.replace_file(src, dst))
-    }
-    fn delete_file(&self, p: &FsPath) -> Result<bool> {
-        block_on(self.0.delete_file(p))
-    }
-    fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
-        block_on(self.0.delete_if_file(p))
-    }
-    fn delete_dir(&self, p: &FsPath) -> Result<bool> {
-        block_on(self.0.delete_dir(p))
+    fn delete(&self, p: &FsPath, scope: DeleteScope) -> Result<Removed> {
+        block_on(async {
+            match scope {
+                DeleteScope::File => self.0.delete_if_file(p).await,
+                DeleteScope::Tree => Ok(if self.0.delete_dir(p).await? { Removed::Directory } else { Removed::Nothing }),
+            }
+        })
     }
     fn counters(&self) -> Vec<(String, u64)> {
         self.0.counters.as_ref().map(|c| c.snapshot()).unwrap_or_default()

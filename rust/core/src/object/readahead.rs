@@ -8,7 +8,7 @@
 //!
 //! Memory per reader is bounded by `MAX_DEPTH × MAX_CHUNK` in flight plus the chunk being consumed.
 
-use super::reader::Block;
+use super::block::Block;
 use crate::error::Result;
 use std::collections::VecDeque;
 use std::future::Future;

@@ -36,6 +36,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use sys::{fsync_dir, Counters, NoReplace, Op, Published};
+pub use sys::{is_unsupported, rename_noreplace};
 
 pub(crate) struct Inner {
     scheme: String,
@@ -149,6 +150,16 @@ impl PosixBackend {
         }
     }
 
+    fn stat(&self, p: &FsPath) -> Result<Option<FileStatus>> {
+        let local = self.resolve(p, true)?;
+        self.count(Op::Stat);
+        match std::fs::metadata(&local) {
+            Ok(m) => Ok(Some(self.inner.names.status(p.clone(), &m))),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::ENOTDIR)) => Ok(None),
+            Err(e) => Err(self.err(e, "get the status", p, &local)),
+        }
+    }
+
     fn list_dir(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         let local = self.resolve(dir, true)?;
         self.count(Op::Readdir);
@@ -197,22 +208,24 @@ impl Backend for PosixBackend {
         Capabilities { atomic_dir_rename: true, implicit_directories: false, durable_close: self.inner.fsync }
     }
 
-    fn status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
-        let local = self.resolve(p, true)?;
-        self.count(Op::Stat);
-        match std::fs::metadata(&local) {
-            Ok(m) => Ok(Some(self.inner.names.status(p.clone(), &m))),
-            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::ENOTDIR)) => Ok(None),
-            Err(e) => Err(self.err(e, "get the status", p, &local)),
-        }
-    }
-
-    fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
-        Ok(self.status(p)?.filter(|s| !s.is_dir))
-    }
-
-    fn dir_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
-        Ok(self.status(p)?.filter(|s| s.is_dir))
+    /// One stat(2) answers any question about one path.
+    fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
+        probes
+            .iter()
+            .map(|q| match *q {
+                Probe::File(p) => Ok(self.stat(p)?.filter(|s| !s.is_dir)),
+                Probe::Dir(p) => Ok(self.stat(p)?.filter(|s| s.is_dir)),
+                Probe::Entry(p) => self.stat(p),
+                Probe::FirstFile(ps) => {
+                    for p in ps {
+                        if let Some(s) = self.stat(p)?.filter(|s| !s.is_dir) {
+                            return Ok(Some(s));
+                        }
+                    }
+                    Ok(None)
+                }
+            })
+            .collect()
     }
 
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
@@ -256,27 +269,24 @@ impl Backend for PosixBackend {
         }
     }
 
-    fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+    /// Without overwrite: renameat2(RENAME_NOREPLACE) (or link()+unlink()). With overwrite: one
+    /// rename(2), which replaces a file at `dst` atomically (readers open the old inode or the new one).
+    /// Then the same directory fsyncs either way (G7).
+    fn rename_file(&self, src: &FsPath, dst: &FsPath, overwrite: bool) -> Result<()> {
         let (from, to) = (self.resolve(src, false)?, self.resolve(dst, false)?);
         self.require_source_file(src, &from)?;
-        match self.inner.noreplace.rename(&self.inner.counters, &from, &to, true) {
+        let outcome = if overwrite {
+            self.count(Op::Rename);
+            std::fs::rename(&from, &to).map(|_| Published::Done)
+        } else {
+            self.inner.noreplace.rename(&self.inner.counters, &from, &to, true)
+        };
+        match outcome {
             Ok(Published::Done) => self.sync_dirs_of(&from, &to, dst),
             Ok(Published::Exists) => Err(Error::already_exists(self.display(dst))),
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Err(self.rename_not_found(src, dst, &to)),
+            Err(e) if overwrite => Err(self.err(e, &format!("replace this file with {}", self.display(src)), dst, &to)),
             Err(e) => Err(self.err(e, &format!("rename {} here", self.display(src)), dst, &to)),
-        }
-    }
-
-    /// One rename(2): it replaces a file at `dst` atomically (readers open the old inode or the new one),
-    /// then the same directory fsyncs as a rename (G7).
-    fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
-        let (from, to) = (self.resolve(src, false)?, self.resolve(dst, false)?);
-        self.require_source_file(src, &from)?;
-        self.count(Op::Rename);
-        match std::fs::rename(&from, &to) {
-            Ok(()) => self.sync_dirs_of(&from, &to, dst),
-            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Err(self.rename_not_found(src, dst, &to)),
-            Err(e) => Err(self.err(e, &format!("replace this file with {}", self.display(src)), dst, &to)),
         }
     }
 
@@ -305,16 +315,19 @@ impl Backend for PosixBackend {
         }
     }
 
-    fn delete_file(&self, p: &FsPath) -> Result<bool> {
-        let local = self.resolve(p, false)?;
-        self.count(Op::Unlink);
-        match std::fs::remove_file(&local) {
-            Ok(()) => self.sync_dir_of(&local, p).map(|_| true),
-            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(false),
-            Err(e) => Err(self.err(e, "delete the file", p, &local)),
+    fn delete(&self, p: &FsPath, scope: DeleteScope) -> Result<Removed> {
+        match scope {
+            DeleteScope::File => self.delete_if_file(p),
+            DeleteScope::Tree => Ok(if self.delete_dir(p)? { Removed::Directory } else { Removed::Nothing }),
         }
     }
 
+    fn counters(&self) -> Vec<(String, u64)> {
+        self.inner.counters.snapshot()
+    }
+}
+
+impl PosixBackend {
     /// unlink(2) itself tells a file (gone) from a directory (EISDIR) or nothing: no stat first.
     fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
         let local = self.resolve(p, false)?;
@@ -322,7 +335,7 @@ impl Backend for PosixBackend {
         match std::fs::remove_file(&local) {
             Ok(()) => self.sync_dir_of(&local, p).map(|_| Removed::File),
             Err(e) => match e.raw_os_error() {
-                Some(libc::EISDIR) => Ok(Removed::Directory),
+                Some(libc::EISDIR) => Ok(Removed::DirectoryKept),
                 Some(libc::ENOENT | libc::ENOTDIR) => Ok(Removed::Nothing),
                 _ => Err(self.err(e, "delete the file", p, &local)),
             },
@@ -364,9 +377,5 @@ impl Backend for PosixBackend {
             self.sync_dir_of(&local, p)?;
         }
         Ok(true)
-    }
-
-    fn counters(&self) -> Vec<(String, u64)> {
-        self.inner.counters.snapshot()
     }
 }

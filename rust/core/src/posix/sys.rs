@@ -1,7 +1,7 @@
 //! The few system calls the POSIX backend needs beyond std (renameat2 NOREPLACE, link, directory
 //! fsync), each counted, so `counters()` reports exactly what a commit costs.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::fs::File;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
@@ -60,6 +60,42 @@ fn cstr(p: &Path) -> io::Result<CString> {
     CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
 }
 
+/// Renames `from` to `to` in one atomic step that fails with EEXIST (or ENOTEMPTY) when `to` exists:
+/// renameat2(RENAME_NOREPLACE) on Linux (the raw syscall: glibc's wrapper needs glibc 2.28 and the
+/// library promises 2.17), renamex_np(RENAME_EXCL) on macOS. Elsewhere ENOSYS, so callers fall back
+/// to link()+unlink(); [`is_unsupported`] tells that errno apart.
+pub fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    rename_excl(&cstr(from)?, &cstr(to)?)
+}
+
+#[cfg(target_os = "linux")]
+fn rename_excl(from: &CStr, to: &CStr) -> io::Result<()> {
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them like rename(2).
+    let rc = unsafe {
+        libc::syscall(libc::SYS_renameat2, libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::RENAME_NOREPLACE)
+    };
+    if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+#[cfg(target_os = "macos")]
+fn rename_excl(from: &CStr, to: &CStr) -> io::Result<()> {
+    // SAFETY: both are valid NUL-terminated paths.
+    let rc = unsafe { libc::renamex_np(from.as_ptr(), to.as_ptr(), libc::RENAME_EXCL) };
+    if rc == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn rename_excl(_: &CStr, _: &CStr) -> io::Result<()> {
+    Err(io::Error::from_raw_os_error(libc::ENOSYS))
+}
+
+/// Whether `errno` from [`rename_noreplace`] means "not available on this kernel or filesystem" (NFS,
+/// old kernels, other systems) rather than a failure of this rename. macOS' ENOTSUP differs from
+/// EOPNOTSUPP; on Linux they are one value.
+pub fn is_unsupported(errno: i32) -> bool {
+    errno == libc::ENOSYS || errno == libc::EOPNOTSUPP || errno == libc::ENOTSUP
+}
+
 /// How names are published without replacing an existing entry.
 pub struct NoReplace {
     /// Set once renameat2(RENAME_NOREPLACE) is known not to work here (NFS, old kernels), or forced by
@@ -87,20 +123,15 @@ impl NoReplace {
     pub fn rename(&self, c: &Counters, from: &Path, to: &Path, allow_link: bool) -> io::Result<Published> {
         if !self.uses_link() {
             c.add(Op::Rename);
-            let (f, t) = (cstr(from)?, cstr(to)?);
-            // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them like rename(2).
-            let rc = unsafe {
-                libc::syscall(libc::SYS_renameat2, libc::AT_FDCWD, f.as_ptr(), libc::AT_FDCWD, t.as_ptr(), libc::RENAME_NOREPLACE)
+            let err = match rename_noreplace(from, to) {
+                Ok(()) => return Ok(Published::Done),
+                Err(e) => e,
             };
-            if rc == 0 {
-                return Ok(Published::Done);
-            }
-            let err = io::Error::last_os_error();
             match err.raw_os_error() {
                 Some(libc::EEXIST) | Some(libc::ENOTEMPTY) => return Ok(Published::Exists),
                 // EINVAL also means "directory into its own subtree": that is the caller's error.
                 Some(libc::EINVAL) if to.starts_with(from) => return Err(err),
-                Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => {
+                Some(e) if e == libc::EINVAL || is_unsupported(e) => {
                     self.use_link.store(true, Ordering::Relaxed);
                 }
                 _ => return Err(err),

@@ -138,8 +138,12 @@ impl Fixture {
     pub fn memory() -> Self {
         Self::new(ObjectBackend::memory("memc", "test", &Config::new()).unwrap())
     }
+    /// The policy (`create.performance`, `rename.performance`) comes from the same configuration.
     pub fn s3(kind: &'static str, extra: &[(&str, &str)]) -> Self {
-        Self::new(server(kind).backend(extra))
+        let server = server(kind);
+        let backend = server.backend(extra);
+        let policy = commitfs_core::Policy::from_config("s3c", &server.bucket, &server.config(extra)).unwrap_or_else(|e| panic!("policy: {e}"));
+        Fixture { fs: FileSystem::with_policy(Arc::new(backend.clone()), policy), backend }
     }
     /// Raw keys under `base` (relative to it), markers included.
     pub fn raw(&self, base: &FsPath) -> Vec<String> {

@@ -5,7 +5,7 @@
 use super::*;
 use crate::guarantees as g;
 use commitfs_core::object::TOKEN_ATTRIBUTE;
-use commitfs_core::{Backend, ErrorKind};
+use commitfs_core::{Backend, ErrorKind, RenameMode};
 use object_store::path::Path;
 use object_store::{Attribute, Attributes, PutOptions};
 
@@ -24,9 +24,9 @@ pub fn odd_keys_round_trip(f: &Fixture) {
         let p = g::p(&b, n);
         assert_eq!(g::read_all(&f.fs, &p).unwrap(), n.as_bytes(), "{p}");
         assert!(!f.fs.status(&p).unwrap().is_dir);
-        f.fs.rename(&p, &g::p(&b, &format!("moved {n}"))).unwrap();
+        f.fs.rename(&p, &g::p(&b, &format!("moved {n}")), RenameMode::Into).unwrap();
     }
-    f.fs.rename(&b, &fresh_base("odd-moved")).unwrap();
+    f.fs.rename(&b, &fresh_base("odd-moved"), RenameMode::Into).unwrap();
 }
 
 /// The layout S3A reads: file keys, and `dir/` markers for empty directories.
@@ -71,9 +71,9 @@ pub fn lost_response_is_resolved_by_the_token(f: &Fixture) {
     let src = g::p(&b, "src");
     g::put(&f.fs, &src, b"s");
     let dst = g::p(&b, "dst");
-    f.backend.rename_file(&src, &dst).unwrap();
+    f.backend.rename_file(&src, &dst, false).unwrap();
     assert!(!f.fs.exists(&src).unwrap());
-    assert_eq!(f.backend.rename_file(&g::p(&b, "f"), &dst).unwrap_err().kind, ErrorKind::AlreadyExists);
+    assert_eq!(f.backend.rename_file(&g::p(&b, "f"), &dst, false).unwrap_err().kind, ErrorKind::AlreadyExists);
 }
 
 trait Blocking {
@@ -169,8 +169,8 @@ pub fn recursive_delete_leaves_nothing(f: &Fixture) {
             g::put(&f.fs, &g::p(&t, file), b"x");
         }
         assert!(f.fs.delete(&g::p(&t, "a/f1"), false).unwrap());
-        f.fs.rename(&g::p(&t, "x/y/z/f3"), &g::p(&t, "x/moved")).unwrap();
-        f.fs.rename(&g::p(&t, "x"), &g::p(&t, "x2")).unwrap();
+        f.fs.rename(&g::p(&t, "x/y/z/f3"), &g::p(&t, "x/moved"), RenameMode::Into).unwrap();
+        f.fs.rename(&g::p(&t, "x"), &g::p(&t, "x2"), RenameMode::Into).unwrap();
         assert!(f.fs.delete(&g::p(&t, "x2/moved"), false).unwrap());
         assert!(f.fs.delete(&g::p(&t, "a/b/c/d"), true).unwrap());
         assert!(f.fs.delete(&t, true).unwrap(), "round {round}");

@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.Path;
 /**
  * What the JVM face adds to a metadata call: N getFileStatus calls on a filec:// file through
  * CommitFileSystem (Java, JNI, path and status marshalling, FileStatus construction) against the same N
- * status calls made by the core in one native loop ({@code CommitFileSystem.coreStatusNanos}), same
+ * status calls made by the core in one native loop ({@code BenchHooks.coreStatusNanos}), same
  * process, same store, same file. Reflection: the harness compiles without the commitfs jar.
  */
 final class JniOverhead {
@@ -37,9 +37,9 @@ final class JniOverhead {
         fs.create(file, true).close();
         Method core;
         try {
-            core = fs.getClass().getMethod("coreStatusNanos", Path.class, int.class);
-        } catch (NoSuchMethodException e) {
-            throw new IOException("this commitfs jar has no coreStatusNanos (built before it existed)", e);
+            core = Hooks.method("coreStatusNanos", Path.class, int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException(Hooks.MISSING, e);
         }
         double bestJava = Double.MAX_VALUE;
         double bestCore = Double.MAX_VALUE;
@@ -51,7 +51,7 @@ final class JniOverhead {
             }
             bestJava = Math.min(bestJava, (System.nanoTime() - t0) / 1e3 / calls);
             try {
-                bestCore = Math.min(bestCore, (long) core.invoke(fs, file, calls) / 1e3 / calls);
+                bestCore = Math.min(bestCore, (long) core.invoke(null, fs, file, calls) / 1e3 / calls);
             } catch (ReflectiveOperationException e) {
                 throw new IOException("coreStatusNanos failed", e.getCause() != null ? e.getCause() : e);
             }

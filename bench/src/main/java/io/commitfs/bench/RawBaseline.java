@@ -11,7 +11,7 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Sequential read and write of the large file three ways, alternating, same server, same proxy:
- * object_store alone from Rust ({@code CommitFileSystem.rawObjectRead}: one streaming GET;
+ * object_store alone from Rust ({@code BenchHooks.rawObjectRead}: one streaming GET;
  * {@code rawObjectWrite}: one multipart upload), s3c:// through CommitFileSystem, and s3a://; best of
  * {@link #ROUNDS} rounds each. The targets "≥ 90% of raw object_store" are read here.
  * Reflection: the harness compiles without the commitfs jar.
@@ -56,9 +56,9 @@ final class RawBaseline {
         Path file = new Path(pair[0].dir("large"), "raw-write");
         Method raw;
         try {
-            raw = fs.getClass().getMethod("rawObjectWrite", Path.class, long.class);
-        } catch (NoSuchMethodException e) {
-            return "\nRaw object_store write: not measured (this commitfs jar has no rawObjectWrite)\n";
+            raw = Hooks.method("rawObjectWrite", Path.class, long.class);
+        } catch (ReflectiveOperationException e) {
+            return "\nRaw object_store write: not measured (" + Hooks.MISSING + ")\n";
         }
         double bestRaw = 0;
         double bestCommit = 0;
@@ -70,7 +70,7 @@ final class RawBaseline {
             double c;
             double p = -1;
             try {
-                long nanos = (long) raw.invoke(fs, file, bytes);
+                long nanos = (long) raw.invoke(null, fs, file, bytes);
                 r = bytes / (nanos / 1e9) / 1e6;
                 bestRaw = Math.max(bestRaw, r);
             } catch (ReflectiveOperationException e) {
@@ -124,16 +124,16 @@ final class RawBaseline {
         }
         Method raw;
         try {
-            raw = fs.getClass().getMethod("rawObjectRead", Path.class);
-        } catch (NoSuchMethodException e) {
-            return "\nRaw object_store read: not measured (this commitfs jar has no rawObjectRead)\n";
+            raw = Hooks.method("rawObjectRead", Path.class);
+        } catch (ReflectiveOperationException e) {
+            return "\nRaw object_store read: not measured (" + Hooks.MISSING + ")\n";
         }
         double bestRaw = 0;
         double bestCommit = 0;
         double bestPeer = 0;
         for (int round = 0; round < ROUNDS; round++) {
             try {
-                long[] r = (long[]) raw.invoke(fs, file);
+                long[] r = (long[]) raw.invoke(null, fs, file);
                 if (r[1] != bytes) {
                     throw new EOFException(file + ": object_store read " + r[1] + " bytes, expected " + bytes);
                 }

@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -53,7 +51,6 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
    */
   public static final String CREATE_INVISIBLE_UNTIL_CLOSE = "fs.commitfs.capability.create.invisible-until-close";
   private static final int CAP_ATOMIC_DIR_RENAME = 1;
-  private static final int CAP_IMPLICIT_DIRECTORIES = 2;
 
   private String scheme;
   private URI uri;
@@ -222,7 +219,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     byte[] s = utf8(storePath(src)); // a path of another filesystem throws here, as everywhere
     byte[] d = utf8(storePath(dst));
     try {
-      renameNative(s, d, NativeFs::rename);
+      rename(s, d, NativeFs.RENAME_INTO);
       return true;
     } catch (FileNotFoundException | FileAlreadyExistsException | IllegalArgumentException e) {
       LOG.debug("rename {} to {} returns false", src, dst, e);
@@ -230,46 +227,31 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     }
   }
 
-  /** Rename exactly to {@code dst}, atomically failing with FileAlreadyExistsException if it exists. */
-  public void renameNoReplace(Path src, Path dst) throws IOException {
-    renameNative(utf8(storePath(src)), utf8(storePath(dst)), NativeFs::renameNoReplace);
-  }
-
-  /**
-   * Rename exactly to {@code dst}, replacing it (FileContext's {@code Options.Rename.OVERWRITE} rules): a
-   * file replaces a file atomically (readers see the old or the new one, never nothing); a directory
-   * replaces only an empty directory, by delete then rename (not atomic). A file and a directory never
-   * replace each other (IOException), nor does anything a non-empty directory.
-   */
-  public void renameReplace(Path src, Path dst) throws IOException {
-    renameNative(utf8(storePath(src)), utf8(storePath(dst)), NativeFs::renameReplace);
-  }
-
-  /** One of NativeFs's renames: (store handle, source, destination). */
-  private interface NativeRename {
-    void apply(long store, byte[] src, byte[] dst) throws IOException;
-  }
-
-  private void renameNative(byte[] s, byte[] d, NativeRename rename) throws IOException {
-    statistics.incrementWriteOps(1);
-    store.call(h -> {
-      rename.apply(h, s, d);
-      return null;
-    });
-  }
-
   /**
    * FileSystem's rename with options, without the default's status probes and delete-then-rename:
-   * {@code OVERWRITE} is {@link #renameReplace}, otherwise {@link #renameNoReplace}.
+   * exactly to {@code dst}. Without {@code OVERWRITE} it fails with FileAlreadyExistsException if anything
+   * is there, atomically. With it ({@code Options.Rename.OVERWRITE} rules) a file replaces a file
+   * atomically (readers see the old or the new one, never nothing); a directory replaces only an empty
+   * directory, by delete then rename (not atomic); a file and a directory never replace each other
+   * (IOException), nor does anything a non-empty directory.
    */
   @Override
   @Deprecated
   protected void rename(Path src, Path dst, Options.Rename... options) throws IOException {
-    if (overwrites(options)) {
-      renameReplace(src, dst);
-    } else {
-      renameNoReplace(src, dst);
-    }
+    rename(src, dst, overwrites(options) ? NativeFs.RENAME_REPLACE : NativeFs.RENAME_EXACT);
+  }
+
+  /** The core's one rename; {@code mode} is one of {@code NativeFs.RENAME_*}. */
+  void rename(Path src, Path dst, int mode) throws IOException {
+    rename(utf8(storePath(src)), utf8(storePath(dst)), mode);
+  }
+
+  private void rename(byte[] s, byte[] d, int mode) throws IOException {
+    statistics.incrementWriteOps(1);
+    store.call(h -> {
+      NativeFs.rename(h, s, d, mode);
+      return null;
+    });
   }
 
   private static boolean overwrites(Options.Rename... options) {
@@ -335,7 +317,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   /** Fetches {@value #LIST_PAGE} entries per native call, the first page eagerly (so a missing path fails here). */
   @Override
   public RemoteIterator<FileStatus> listStatusIterator(Path f) throws IOException {
-    return new Listing(storePath(f));
+    return new CommitListing(store, codec, statistics, storePath(f), LIST_PAGE);
   }
 
   @Override
@@ -355,80 +337,17 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     };
   }
 
-  private final class Listing implements RemoteIterator<FileStatus> {
-    private final String dir;
-    private final byte[] dirBytes;
-    private StatusCodec.Page page;
-    private int index;
-
-    Listing(String dir) throws IOException {
-      this.dir = dir;
-      this.dirBytes = utf8(dir);
-      statistics.incrementReadOps(1);
-      this.page = fetch(null);
-    }
-
-    private StatusCodec.Page fetch(String after) throws IOException {
-      return codec.page(store.call(h -> NativeFs.list(h, dirBytes, after, LIST_PAGE)), dir);
-    }
-
-    @Override
-    public boolean hasNext() throws IOException {
-      while (index >= page.entries.size() && page.next != null) {
-        statistics.incrementLargeReadOps(1);
-        page = fetch(page.next);
-        index = 0;
-      }
-      return index < page.entries.size();
-    }
-
-    @Override
-    public FileStatus next() throws IOException {
-      if (!hasNext()) {
-        throw new NoSuchElementException("no more entries in " + codec.path(dir));
-      }
-      return page.entries.get(index++);
-    }
-  }
-
   // ---- capabilities and lifecycle ----
 
   boolean atomicDirectoryRename() {
     return (capabilities & CAP_ATOMIC_DIR_RENAME) != 0;
   }
 
-  boolean implicitDirectories() {
-    return (capabilities & CAP_IMPLICIT_DIRECTORIES) != 0;
-  }
-
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
-    switch (validatePathCapabilityArgs(makeQualified(path), capability)) {
-      case CommonPathCapabilities.FS_APPEND:
-      case CommonPathCapabilities.FS_CONCAT:
-      case CommonPathCapabilities.FS_TRUNCATE:
-      case CommonPathCapabilities.FS_CHECKSUMS:
-      case CommonPathCapabilities.FS_SYMLINKS:
-      case CommonPathCapabilities.FS_PERMISSIONS:
-      case CommonPathCapabilities.FS_ACLS:
-      case CommonPathCapabilities.FS_XATTRS:
-      case CommonPathCapabilities.FS_SNAPSHOTS:
-      case CommonPathCapabilities.FS_STORAGEPOLICY:
-      case CommonPathCapabilities.FS_MULTIPART_UPLOADER:
-      case CommonPathCapabilities.ETAGS_AVAILABLE:
-        return false;
-      case CommonPathCapabilities.FS_PATHHANDLES:
-        return false;
-      case CommonPathCapabilities.ABORTABLE_STREAM:
-      case "fs.commitfs.capability.rename.noreplace":
-      case "fs.commitfs.capability.create.exclusive":
-      case CREATE_INVISIBLE_UNTIL_CLOSE:
-        return true;
-      case "fs.commitfs.capability.directory.rename.atomic":
-        return atomicDirectoryRename();
-      default:
-        return super.hasPathCapability(path, capability);
-    }
+    Boolean known = CommitCapabilities.known(
+        validatePathCapabilityArgs(makeQualified(path), capability), atomicDirectoryRename());
+    return known != null ? known : super.hasPathCapability(path, capability);
   }
 
   private static String validatePathCapabilityArgs(Path path, String capability) {
@@ -444,34 +363,6 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   /** Backend operation counters (requests or syscalls), {@code name=value} per line. */
   public String nativeCounters() throws IOException {
     return store.call(NativeFs::counters);
-  }
-
-  /**
-   * Nanoseconds the core itself takes for {@code n} status calls on {@code f}, with no JVM or JNI in the
-   * loop: the benchmark compares it with {@code n} {@link #getFileStatus} calls to measure the JNI overhead.
-   */
-  public long coreStatusNanos(Path f, int n) throws IOException {
-    byte[] p = utf8(storePath(f));
-    return store.call(h -> NativeFs.coreStatusNanos(h, p, n));
-  }
-
-  /**
-   * {nanoseconds, bytes} of one read of the whole of {@code f} by object_store alone, from Rust, on a
-   * store of its own with this instance's configuration: the benchmark's baseline for sequential reads.
-   */
-  public long[] rawObjectRead(Path f) throws IOException {
-    String authority = uri.getAuthority();
-    return NativeFs.rawObjectRead(scheme, authority, StoreConfig.relevantPairs(getConf(), scheme), utf8(storePath(f)));
-  }
-
-  /**
-   * Nanoseconds of one write of {@code bytes} bytes to {@code f} by object_store alone (one multipart
-   * upload), from Rust, on a store of its own: the benchmark's baseline for sequential writes.
-   */
-  public long rawObjectWrite(Path f, long bytes) throws IOException {
-    String authority = uri.getAuthority();
-    return NativeFs.rawObjectWrite(scheme, authority, StoreConfig.relevantPairs(getConf(), scheme), utf8(storePath(f)),
-        bytes);
   }
 
   /** The native store's S3 requests or POSIX syscalls by kind, live (see {@link CommitStatistics}). */

@@ -32,12 +32,7 @@ public class CommitFs extends DelegateToFileSystem {
   public void renameInternal(Path src, Path dst, boolean overwrite) throws IOException {
     checkPath(src);
     checkPath(dst);
-    CommitFileSystem fs = (CommitFileSystem) fsImpl;
-    if (overwrite) {
-      fs.renameReplace(src, dst);
-    } else {
-      fs.renameNoReplace(src, dst);
-    }
+    ((CommitFileSystem) fsImpl).rename(src, dst, overwrite ? NativeFs.RENAME_REPLACE : NativeFs.RENAME_EXACT);
   }
 
   @Override

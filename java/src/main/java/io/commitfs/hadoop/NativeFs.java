@@ -29,16 +29,6 @@ final class NativeFs {
 
   static native String counters(long fs);
 
-  /** Nanoseconds taken by {@code n} status calls on {@code path} made by the core itself (no JNI per call). */
-  static native long coreStatusNanos(long fs, byte[] path, int n) throws IOException;
-
-  /** {nanoseconds, bytes} of one whole-object read with object_store alone (benchmark baseline). */
-  static native long[] rawObjectRead(String scheme, String authority, String[] conf, byte[] path) throws IOException;
-
-  /** Nanoseconds of one write of {@code bytes} bytes with object_store alone (benchmark baseline). */
-  static native long rawObjectWrite(String scheme, String authority, String[] conf, byte[] path, long bytes)
-      throws IOException;
-
   /** Slots of {@link #status}'s result. */
   static final int STATUS_SLOTS = 5;
 
@@ -60,17 +50,20 @@ final class NativeFs {
 
   static native boolean delete(long fs, byte[] path, boolean recursive) throws IOException;
 
-  /** FileSystem.rename rules: into {@code dst} if it is a directory; never overwrites. */
-  static native void rename(long fs, byte[] src, byte[] dst) throws IOException;
+  /** {@link #rename} mode: FileSystem.rename rules: into {@code dst} if it is a directory; never overwrites. */
+  static final int RENAME_INTO = 0;
 
-  /** Exactly to {@code dst}: FileAlreadyExistsException if anything is there. */
-  static native void renameNoReplace(long fs, byte[] src, byte[] dst) throws IOException;
+  /** {@link #rename} mode: exactly to {@code dst}: FileAlreadyExistsException if anything is there. */
+  static final int RENAME_EXACT = 1;
 
   /**
-   * Exactly to {@code dst}, replacing it (FileContext's rename OVERWRITE): a file atomically, an empty
-   * directory by delete then rename.
+   * {@link #rename} mode: exactly to {@code dst}, replacing it (FileContext's rename OVERWRITE): a file
+   * atomically, an empty directory by delete then rename.
    */
-  static native void renameReplace(long fs, byte[] src, byte[] dst) throws IOException;
+  static final int RENAME_REPLACE = 2;
+
+  /** The core's one rename (rust/core/src/fs/rename.rs has the rules of each mode). */
+  static native void rename(long fs, byte[] src, byte[] dst, int mode) throws IOException;
 
   static native long openReader(long fs, byte[] path) throws IOException;
 

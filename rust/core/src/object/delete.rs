@@ -1,0 +1,95 @@
+//! Deletes over the S3A key layout: a file is one DELETE, a directory every key below it in batches
+//! (files first, then markers deepest first). Like S3A, a delete leaves the parent directory standing.
+//! Also the sweep of staging objects abandoned by writers that died before publishing (G2).
+
+use super::keys::DELETE_BATCH;
+use super::listing::ENTRY_PROBE_KEYS;
+use super::publish::STAGING_PREFIX;
+use super::Shared;
+use crate::backend::Removed;
+use crate::error::Result;
+use crate::path::FsPath;
+
+impl Shared {
+    /// One non-delimited LIST of the parent's prefix finds the file (where it is among the directory's
+    /// first keys; else the entry probe asks) and shows whether anything else (the parent's marker, a
+    /// sibling) keeps the directory standing: then no marker is written.
+    pub async fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
+        let Some(parent) = p.parent().filter(|d| !d.is_root()) else {
+            return Ok(match self.entry_status(p).await? {
+                Some(s) if s.is_dir => Removed::DirectoryKept,
+                Some(_) => self.delete_file_keeping_parent(p, false).await.map(|_| Removed::File)?,
+                None => Removed::Nothing,
+            });
+        };
+        let window = self.key_window(&parent.dir_prefix(), ENTRY_PROBE_KEYS).await?;
+        let found = match window.entry(p) {
+            Some(found) => found,
+            None => self.entry_status(p).await?,
+        };
+        Ok(match found {
+            Some(s) if s.is_dir => Removed::DirectoryKept,
+            Some(_) => {
+                let parent_stays = window.objects.iter().any(|o| o.key != p.key());
+                self.delete_file_keeping_parent(p, !parent_stays).await?;
+                Removed::File
+            }
+            None => Removed::Nothing,
+        })
+    }
+
+    async fn delete_file_keeping_parent(&self, p: &FsPath, write_marker: bool) -> Result<bool> {
+        // S3 DELETE answers 204 whether or not the key existed; the caller has just seen the file. The raw
+        // DeleteObjects is retried on timeouts (object_store does not retry its POST), so a delete that
+        // happened is never reported as failed.
+        let marker = async { if write_marker { self.keep_parent(p).await } else { Ok(()) } };
+        let (deleted, kept) = futures::join!(self.delete_keys(vec![p.key().to_string()]), marker);
+        kept?;
+        deleted.map(|_| true)
+    }
+
+    pub async fn delete_dir(&self, p: &FsPath) -> Result<bool> {
+        let keys = self.all_keys(&p.dir_prefix()).await?;
+        if keys.is_empty() {
+            return Ok(false);
+        }
+        let (deleted, kept) = futures::join!(self.delete_keys(keys.into_iter().map(|o| o.key).collect()), self.keep_parent(p));
+        deleted?;
+        kept?;
+        Ok(true)
+    }
+
+    /// Like S3A, a delete leaves the parent directory in place even if it held nothing else: its marker
+    /// is written alongside the delete (same latency; idempotent) unless the delete saw it kept anyway. Renames do not do
+    /// this, to stay at copy + delete: renaming the last file out of a directory that was never created
+    /// with mkdirs lets that directory vanish.
+    async fn keep_parent(&self, p: &FsPath) -> Result<()> {
+        match p.parent() {
+            Some(parent) if !parent.is_root() => self.keys.put_marker(&parent.dir_prefix()).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Files first, then markers deepest first: a store that models markers as real directories
+    /// (SeaweedFS) only ever sees empty ones deleted.
+    pub(super) async fn delete_keys(&self, keys: Vec<String>) -> Result<()> {
+        let (mut markers, files): (Vec<String>, Vec<String>) = keys.into_iter().partition(|k| k.ends_with('/'));
+        markers.sort_by_key(|m| std::cmp::Reverse(m.matches('/').count()));
+        for batch in files.chunks(DELETE_BATCH).chain(markers.chunks(DELETE_BATCH)) {
+            self.keys.delete_keys(batch).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes staging objects older than `max_age_ms` (left by writers that died between completing an
+    /// upload and publishing it). Incomplete multipart uploads are not objects: a bucket lifecycle rule
+    /// (AbortIncompleteMultipartUpload) reclaims those.
+    pub async fn sweep_staging(&self, max_age_ms: i64) -> Result<usize> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let stale: Vec<String> =
+            self.all_keys(STAGING_PREFIX).await?.into_iter().filter(|o| now - o.modified_ms > max_age_ms).map(|o| o.key).collect();
+        let n = stale.len();
+        self.delete_keys(stale).await?;
+        Ok(n)
+    }
+}

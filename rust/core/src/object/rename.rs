@@ -1,0 +1,72 @@
+//! Renames over the S3A key layout. A file: copy-if-not-exists, then the DELETE of the source (G4); a 412
+//! after a lost response is resolved by the write token (`publish.rs`). Replacing a file (FileContext's
+//! rename with `Options.Rename.OVERWRITE`): an unconditional COPY onto the destination, then the DELETE of
+//! the source; S3 swaps an object's content atomically, so readers of the destination see the old object
+//! or the new one, and the destination is never deleted first. A directory (G5): a journaled parallel copy
+//! then batch delete (`journal.rs`), rolled forward by `recovery.rs` if it stops part way.
+
+use super::{location, map_err, Shared};
+use crate::error::{Error, ErrorKind, Result};
+use crate::path::FsPath;
+use futures::{StreamExt, TryStreamExt};
+use object_store::path::Path;
+use object_store::ObjectStoreExt;
+
+impl Shared {
+    pub async fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        match self.copy_if_absent(&location(src), &location(dst), None).await {
+            Err(e) if e.kind == ErrorKind::NotFound => return Err(Error::not_found(self.show(src))),
+            other => other?,
+        }
+        // Our raw DeleteObjects, not object_store's: it retries timeouts (the copy is in place, so deleting
+        // the source is idempotent), where a POST timing out would report a completed rename as failed.
+        self.keys.delete_keys(&[src.key().to_string()]).await
+    }
+
+    /// Copies every key (files with copy-if-not-exists, markers rewritten) with bounded concurrency,
+    /// then deletes the source keys in batches. Not atomic, but journaled: a crash or failure part way is
+    /// rolled forward later (`recovery.rs`).
+    pub async fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        let src_prefix = src.dir_prefix();
+        let dst_prefix = dst.dir_prefix();
+        let keys = self.all_keys(&src_prefix).await?;
+        if keys.is_empty() {
+            return Err(Error::not_found(self.show(src)));
+        }
+        let intent = self.begin_rename(&src_prefix, &dst_prefix).await?;
+        futures::stream::iter(keys.iter().map(|o| {
+            let target = format!("{dst_prefix}{}", &o.key[src_prefix.len()..]);
+            async move {
+                if target.ends_with('/') {
+                    self.keys.put_marker(&target).await
+                } else {
+                    let from = Path::parse(&o.key).map_err(|e| Error::invalid(e.to_string()))?;
+                    let to = Path::parse(&target).map_err(|e| Error::invalid(e.to_string()))?;
+                    self.copy_if_absent(&from, &to, None).await
+                }
+            }
+        }))
+        .buffer_unordered(self.copy_concurrency)
+        .try_collect::<Vec<()>>()
+        .await
+        .map_err(|e| {
+            Error::at(e.kind, self.show(src), format!(
+                "directory rename to {} stopped part way ({}); {}", self.show(dst), e, self.resume_hint()))
+        })?;
+        self.delete_keys(keys.into_iter().map(|o| o.key).collect()).await?;
+        self.end_rename(intent).await;
+        Ok(())
+    }
+
+    pub async fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
+        // A retried COPY is harmless: the source stays in place until the copy has succeeded.
+        match self.store.copy(&location(src), &location(dst)).await {
+            Ok(()) => {}
+            // The source is no file: missing, or a directory (only keys below `src/`); fs/rename.rs tells which.
+            Err(object_store::Error::NotFound { .. }) => return Err(Error::not_found(self.show(src))),
+            Err(e) => return Err(map_err(e, self.show(dst), &format!("replace with {} (copy)", self.show(src)))),
+        }
+        // The raw DeleteObjects retries timeouts: deleting the source once the copy is in place is idempotent.
+        self.keys.delete_keys(&[src.key().to_string()]).await
+    }
+}
