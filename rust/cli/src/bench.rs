@@ -3,7 +3,7 @@
 
 use crate::remove_quietly;
 use crate::{open, usage};
-use commitfs_core::{Config, Config as C, RenameMode, Result};
+use commitfs_core::{Config, Error, RenameMode, Result};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -13,8 +13,13 @@ const KEEP: usize = 10;
 pub fn run(words: &[&String], _flags: &[&String], args: &[String], conf: &Config) -> Result<u8> {
     let uri = words.first().ok_or_else(|| usage("commitfs bench URI [-n N] [-s SIZE]"))?;
     let value_of = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).map(String::as_str);
-    let n = C::parse_size("-n", value_of("-n"), 200)? as usize;
-    let size = C::parse_size("-s", value_of("-s"), 4096)? as usize;
+    let sized = |flag: &str, default: usize| match value_of(flag) {
+        None => Ok(default),
+        Some(v) => commitfs_core::settings::parse_size(v)
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+            .ok_or_else(|| Error::invalid(format!("{flag}={v}: expected a size such as 4096, 64K, 8M or 1G"))),
+    };
+    let (n, size) = (sized("-n", 200)?, sized("-s", 4096)?);
     let (fs, base) = open(uri, conf)?;
     let dir = base.child(&format!("commitfs-bench-{}", std::process::id()))?;
     fs.mkdirs(&dir)?;

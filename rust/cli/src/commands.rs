@@ -52,7 +52,7 @@ pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
             let (src, dst) = two("SRC DST")?;
             let (fs, s) = open(src, conf)?;
             let (fs2, d) = open(dst, conf)?;
-            if !std::sync::Arc::ptr_eq(&fs, &fs2) {
+            if !fs.same_store(&fs2) {
                 return Err(Error::invalid(format!("{src} and {dst} are on different stores: mv renames within one store")));
             }
             fs.rename(&s, &d, RenameMode::Into).map(|_| 0)

@@ -7,9 +7,9 @@ mod conf;
 mod doctor;
 mod recover;
 
+use commitfs_core::registry::StoreRef;
 use commitfs_core::{Config, Error, ErrorKind, FileSystem, FsPath, Location};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 const USAGE: &str = "usage: commitfs [-D key=value]... [--conf core-site.xml]... COMMAND ARGS
 
@@ -63,7 +63,7 @@ fn parse_define(kv: &str) -> Result<(String, String), String> {
 }
 
 /// Opens the filesystem for a URI with the command's configuration; the path comes back with it.
-pub fn open(uri: &str, conf: &Config) -> commitfs_core::Result<(Arc<FileSystem>, FsPath)> {
+pub fn open(uri: &str, conf: &Config) -> commitfs_core::Result<(StoreRef, FsPath)> {
     let loc = Location::parse(uri)?;
     let fs = commitfs_core::filesystem(&loc.scheme, &loc.authority, conf)?;
     Ok((fs, loc.path))
@@ -94,12 +94,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// A usage error for one command, printed with the general usage.
 /// Deletes `p` if it exists, ignoring errors: probes clean up after themselves on every path.
 pub fn remove_quietly(fs: &FileSystem, p: &FsPath) {
     let _ = fs.delete(p, true);
 }
 
+/// A usage error for one command, printed with the general usage.
 pub fn usage(message: impl Into<String>) -> Error {
     Error::invalid(format!("usage: {}", message.into()))
 }

@@ -11,6 +11,8 @@ pub mod path;
 pub mod posix;
 pub mod registry;
 pub mod runtime;
+pub mod settings;
+mod stores;
 
 pub use backend::{Backend, Capabilities, CreateOptions, DeleteScope, FileStatus, ListPage, Probe, Reader, Removed, Writer};
 pub use config::Config;

@@ -1,15 +1,16 @@
 //! Turns a URI plus configuration into a shared `FileSystem`. One store per (scheme, authority,
 //! relevant settings): Hadoop's FileContext builds an AbstractFileSystem per call and never closes it, so
-//! construction must be a map look-up, not a new HTTP client.
+//! construction must be a map look-up, not a new HTTP client. Stores are counted out (`StoreRef`) and
+//! released with the last reference (see `stores.rs`); the key is a digest, never a secret.
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fs::{FileSystem, Policy};
 use crate::path::FsPath;
-use once_cell::sync::Lazy;
-use parking_lot::Mutex;
-use std::collections::HashMap;
+use crate::settings::{Settings, SCHEME_BACKEND};
 use std::sync::Arc;
+
+pub use crate::stores::{census, filesystem, release_idle, Census, StoreRef};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackendKind {
@@ -23,7 +24,7 @@ impl BackendKind {
     /// s3c → s3, filec → posix, memc → memory.
     pub fn for_scheme(scheme: &str, conf: &Config) -> Result<BackendKind> {
         let key = format!("fs.commitfs.scheme.{scheme}.backend");
-        let name = conf.get(&key).map(str::to_ascii_lowercase).unwrap_or_else(|| {
+        let name = Settings::new(conf, scheme, "").word(&SCHEME_BACKEND)?.unwrap_or_else(|| {
             match scheme {
                 "s3c" => "s3",
                 "filec" => "posix",
@@ -98,23 +99,9 @@ fn percent_decode(s: &str) -> Result<String> {
     String::from_utf8(out).map_err(|_| Error::invalid(format!("'{s}' does not decode to UTF-8")))
 }
 
-type StoreKey = (String, String, Config);
-static STORES: Lazy<Mutex<HashMap<StoreKey, Arc<FileSystem>>>> = Lazy::new(|| Mutex::new(HashMap::new()));
-
-/// The shared filesystem for `scheme://authority` under `conf`, built on first use.
-pub fn filesystem(scheme: &str, authority: &str, conf: &Config) -> Result<Arc<FileSystem>> {
-    let scheme = scheme.to_ascii_lowercase();
-    let key = (scheme.clone(), authority.to_string(), conf.relevant_to(&scheme));
-    if let Some(fs) = STORES.lock().get(&key) {
-        return Ok(fs.clone());
-    }
-    // Built outside the lock: an S3 store may verify the bucket over the network.
-    let fs = Arc::new(build(&scheme, authority, conf)?);
-    Ok(STORES.lock().entry(key).or_insert(fs).clone())
-}
-
 /// A new, unshared filesystem (tests and tools that must not see another caller's store).
 pub fn build(scheme: &str, authority: &str, conf: &Config) -> Result<FileSystem> {
+    crate::settings::io_threads()?; // refused here: the runtime it sizes is started lazily, unable to fail
     let (backend, policy): (Arc<dyn crate::backend::Backend>, _) = match BackendKind::for_scheme(scheme, conf)? {
         BackendKind::Posix => (Arc::new(crate::posix::PosixBackend::from_config(scheme, authority, conf)?), Policy::default()),
         BackendKind::S3 => (Arc::new(crate::object::ObjectBackend::s3(scheme, authority, conf)?), Policy::from_config(scheme, authority, conf)?),

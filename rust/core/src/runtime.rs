@@ -7,7 +7,8 @@ use once_cell::sync::Lazy;
 use std::future::Future;
 
 static RUNTIME: Lazy<tokio::runtime::Runtime> = Lazy::new(|| {
-    let workers = std::env::var("COMMITFS_IO_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(2usize).max(1);
+    // A bad COMMITFS_IO_THREADS is refused when a store is built (registry::build); here it cannot be.
+    let workers = crate::settings::io_threads().unwrap_or(2);
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .thread_name("commitfs-io")

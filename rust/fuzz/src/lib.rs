@@ -2,6 +2,7 @@
 //! alike. A property failure is a panic (libFuzzer records the input; the test prints it).
 
 use commitfs_core::registry::{self, BackendKind};
+use commitfs_core::settings;
 use commitfs_core::{Config, ErrorKind, FsPath, Location};
 
 /// `FsPath::parse` either refuses with InvalidArgument or yields a normalised path that parses to
@@ -60,12 +61,14 @@ pub fn check_config(data: &[u8]) {
         .map(|(k, v)| (expand(k), v.to_string()))
         .collect();
     let conf = Config::from_pairs(pairs.iter().cloned());
-    for (k, v) in &pairs {
-        let _ = Config::parse_size(k, Some(v), 0);
-        let _ = Config::parse_bool(k, Some(v), false);
-        let _ = Config::parse_duration_ms(k, Some(v), 0, 1000);
+    for (_, v) in &pairs {
+        let _ = settings::parse_size(v);
+        let _ = settings::parse_bool(v);
+        let _ = settings::parse_duration_ms(v, 1000);
     }
-    let _ = conf.bucket_option("s3c", &authority, "endpoint");
+    let _ = settings::ObjectSettings::read("s3c", &authority, &conf);
+    let _ = settings::PosixSettings::read("filec", &conf);
+    let _ = settings::JvmSettings::read("s3c", &authority, &conf);
     for scheme in ["s3c", "memc", "x"] {
         let relevant = conf.relevant_to(scheme);
         let own = format!("fs.{scheme}.");

@@ -7,6 +7,7 @@ mod bench_hooks;
 mod errors;
 mod handle;
 mod marshal;
+mod settings;
 mod store;
 mod streams;
 mod test_hooks;

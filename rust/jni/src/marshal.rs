@@ -75,6 +75,18 @@ pub fn status_slots(s: &FileStatus) -> [i64; STATUS_SLOTS] {
 }
 
 /// `String[] {key0, value0, key1, value1, ...}` → `Config`.
+/// The `(scheme, authority, conf)` arguments that name a store; a null authority is empty.
+pub fn store_args(
+    env: &mut Env<'_>,
+    scheme: &JString<'_>,
+    authority: &JString<'_>,
+    conf: &JObjectArray<'_, JString<'_>>,
+) -> NativeResult<(String, String, Config)> {
+    let scheme = string(env, scheme, "scheme")?;
+    let authority = optional_string(env, authority)?.unwrap_or_default();
+    Ok((scheme, authority, config(env, conf)?))
+}
+
 pub fn config(env: &mut Env<'_>, pairs: &JObjectArray<'_, JString<'_>>) -> NativeResult<Config> {
     let mut conf = Config::new();
     if pairs.is_null() {

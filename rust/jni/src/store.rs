@@ -1,17 +1,16 @@
 //! `io.commitfs.hadoop.NativeFs`: namespace operations on a store handle. A store handle is a boxed
-//! `Arc` of the registry's shared `FileSystem`: freeing it releases this Java instance's reference only;
-//! the store itself stays shared with every other instance configured the same way.
+//! `StoreRef` of the registry's shared `FileSystem`: freeing it returns this Java instance's reference;
+//! the registry releases the store once no instance holds it (see core `stores.rs`).
 
 use crate::errors::{run, NativeResult};
 use crate::handle::{borrow, into_handle, take};
 use crate::marshal::{self, Encoder};
-use commitfs_core::{registry, FileSystem, RenameMode};
+use commitfs_core::{registry, RenameMode};
 use jni::objects::{JByteArray, JClass, JLongArray, JObjectArray, JString};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned};
-use std::sync::Arc;
 
-type Store = Arc<FileSystem>;
+type Store = registry::StoreRef;
 const STORE: &str = "filesystem";
 
 pub(crate) fn store<'a>(h: jlong) -> NativeResult<&'a Store> {
@@ -37,9 +36,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_connect<'l>(
     conf: JObjectArray<'l, JString<'l>>,
 ) -> jlong {
     run(&mut env, |env| {
-        let scheme = marshal::string(env, &scheme, "scheme")?;
-        let authority = marshal::optional_string(env, &authority)?.unwrap_or_default();
-        let conf = marshal::config(env, &conf)?;
+        let (scheme, authority, conf) = marshal::store_args(env, &scheme, &authority, &conf)?;
         let fs: Store = registry::filesystem(&scheme, &authority, &conf)?;
         Ok(into_handle(fs))
     })

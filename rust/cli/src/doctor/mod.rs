@@ -84,7 +84,7 @@ pub fn run(uri: &str, conf: &Config) -> Result<u8> {
     };
     if proceed {
         let (fs, base) = open(uri, conf)?;
-        semantics::probe(&fs, &base, &mut report);
+        semantics::probe(fs.arc(), &base, &mut report);
     }
     spark_lines(&loc, &mut report);
     report.print(uri);

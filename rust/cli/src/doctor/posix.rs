@@ -12,8 +12,8 @@ use std::time::Instant;
 
 /// Returns whether the end-to-end probes can run (the directory is usable at all).
 pub fn probe(loc: &Location, conf: &Config, report: &mut Report) -> Result<bool> {
-    let root = conf.get(&format!("fs.{}.root", loc.scheme)).unwrap_or("/");
-    let target = Path::new(root).join(loc.path.key());
+    let root = commitfs_core::settings::PosixSettings::read(&loc.scheme, conf)?.root;
+    let target = Path::new(&root).join(loc.path.key());
     let dir = nearest_existing_dir(&target)?;
     if dir != target {
         report.add("directory", Verdict::Info,

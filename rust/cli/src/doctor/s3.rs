@@ -6,6 +6,7 @@
 use super::{Report, Verdict};
 use commitfs_core::object::ObjectBackend;
 use commitfs_core::runtime::block_on;
+use commitfs_core::settings::{Settings, COPY_IF_NOT_EXISTS};
 use commitfs_core::{Config, Location, Result};
 use futures::future::join_all;
 use object_store::path::Path;
@@ -61,7 +62,7 @@ fn backend(loc: &Location, conf: &Config, mode: &str) -> Result<ObjectBackend> {
 
 /// Returns whether the end-to-end probes can run: the bucket answers and the configured mode is safe.
 pub fn probe(loc: &Location, conf: &Config, report: &mut Report) -> Result<bool> {
-    let configured = conf.bucket_option(&loc.scheme, &loc.authority, "copy-if-not-exists").unwrap_or("header").to_ascii_lowercase();
+    let configured = Settings::new(conf, &loc.scheme, &loc.authority).word(&COPY_IF_NOT_EXISTS)?.unwrap_or_default();
     let id = format!("{:016x}", rand::random::<u64>());
     let base = format!("_commitfs/doctor-{id}/");
     let header = Probe { store: backend(loc, conf, "header")?.store(), base: base.clone() };

@@ -20,9 +20,7 @@ impl Policy {
     /// `fs.<scheme>.create.performance` and `fs.<scheme>.rename.performance` (per-bucket and `fs.s3a.*`
     /// forms too); both default to false. Only object stores read them: POSIX checks are local syscalls.
     pub fn from_config(scheme: &str, authority: &str, conf: &Config) -> Result<Self> {
-        let flag = |name: &str| {
-            Config::parse_bool(&format!("fs.{scheme}.{name}"), conf.bucket_option(scheme, authority, name), false)
-        };
-        Ok(Policy { relaxed_create_checks: flag("create.performance")?, relaxed_rename_checks: flag("rename.performance")? })
+        let p = crate::settings::PolicySettings::read(scheme, authority, conf)?;
+        Ok(Policy { relaxed_create_checks: p.relaxed_create, relaxed_rename_checks: p.relaxed_rename })
     }
 }

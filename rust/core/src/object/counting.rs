@@ -18,6 +18,8 @@ pub struct Counters {
     /// Periods with at least one request in flight: requests sent together count once, so this is the
     /// latency an operation pays in round trips (while nothing else runs on the same store).
     round_trips: AtomicU64,
+    /// Whether the endpoint ever answered (see `unreachable.rs`).
+    pub(super) reachability: super::unreachable::Reachability,
 }
 
 impl Counters {
@@ -85,9 +87,10 @@ impl HttpService for CountingService {
     async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
         self.counters.add(classify(&req));
         let in_flight = self.counters.start();
+        let endpoint = req.uri().authority().map(|a| a.to_string()).unwrap_or_default();
         let resp = self.inner.execute(req).await;
         drop(in_flight);
-        let resp = resp?;
+        let resp = super::unreachable::check(resp, &self.counters.reachability, &endpoint)?;
         let server = resp.headers().get("server").and_then(|v| v.to_str().ok()).unwrap_or("");
         if server.starts_with("SeaweedFS") {
             self.counters.seaweed.store(true, Ordering::Relaxed);

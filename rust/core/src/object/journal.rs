@@ -6,35 +6,24 @@
 
 use super::publish::new_token;
 use super::{map_err, Shared};
-use crate::config::Config;
+use crate::settings::RecoverySettings;
 use crate::error::{Error, Result};
 use object_store::path::Path;
 use object_store::{ObjectStoreExt, PutMode, PutOptions, PutPayload};
 use serde::{Deserialize, Serialize};
 
 pub const JOURNAL_PREFIX: &str = "_commitfs/journal/";
-/// A rename whose intent is younger than this is presumed still running in its own process.
-const DEFAULT_GRACE_MS: u64 = 5 * 60_000;
-/// How often listings look for unfinished renames (one LIST of the journal prefix).
-const DEFAULT_CHECK_INTERVAL_MS: u64 = 60_000;
 
-/// Recovery settings: `fs.<scheme>.rename.recovery.grace` and `.interval` (durations; bare numbers
-/// are seconds).
+/// Recovery state: `fs.<scheme>.rename.recovery.grace` and `.interval` (read by `settings`).
 pub struct JournalSettings {
     pub(super) grace_ms: i64,
     pub(super) check_interval_ms: i64,
 }
 
 impl JournalSettings {
-    pub fn from_config(scheme: &str, authority: &str, conf: &Config) -> Result<Self> {
-        let duration = |name: &str, default: u64| {
-            let key = format!("fs.{scheme}.rename.recovery.{name}");
-            Config::parse_duration_ms(&key, conf.bucket_option(scheme, authority, &format!("rename.recovery.{name}")), default, 1000)
-        };
-        Ok(JournalSettings {
-            grace_ms: duration("grace", DEFAULT_GRACE_MS)? as i64,
-            check_interval_ms: duration("interval", DEFAULT_CHECK_INTERVAL_MS)? as i64,
-        })
+    pub fn new(s: &RecoverySettings) -> Self {
+        let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        JournalSettings { grace_ms: ms(s.grace), check_interval_ms: ms(s.check_interval) }
     }
 }
 

@@ -23,10 +23,12 @@ mod recovery;
 mod rename;
 mod retries;
 mod s3;
+mod unreachable;
 mod writer;
 
 use crate::backend::*;
 use crate::config::Config;
+use crate::settings::ObjectSettings;
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
 use crate::runtime::block_on;
@@ -40,10 +42,6 @@ pub use recovery::{RecoveryReport, RolledForward};
 pub use publish::TOKEN_ATTRIBUTE;
 pub use s3::CopyMode;
 
-/// Default part size for multipart uploads; also the size up to which a file is sent in one PUT.
-const DEFAULT_PART_SIZE: u64 = 8 << 20;
-const DEFAULT_READAHEAD: u64 = 1 << 20;
-const DEFAULT_COPY_CONCURRENCY: usize = 16;
 /// Parts uploading at once per writer: memory is bounded by (this + 1) × part size.
 const PARTS_IN_FLIGHT: usize = 4;
 /// Staging objects older than this are abandoned (their writer died between upload and publish).
@@ -78,38 +76,29 @@ impl ObjectBackend {
     pub fn s3(scheme: &str, bucket: &str, conf: &Config) -> Result<Self> {
         let connector = counting::CountingConnector::default();
         let counters = connector.counters.clone();
-        let built = s3::build(scheme, bucket, conf, connector)?;
-        Self::assemble(scheme, bucket, conf, Arc::new(built.store), Arc::new(built.keys), Some(built.copy_mode), Some(counters))
+        let settings = ObjectSettings::read(scheme, bucket, conf)?;
+        let built = s3::build(scheme, bucket, &settings, connector)?;
+        Self::assemble(scheme, bucket, &settings, Arc::new(built.store), Arc::new(built.keys), Some(built.copy_mode), Some(counters))
     }
 
     /// An in-process store, private to this backend (two `memc://` authorities never share data).
     pub fn memory(scheme: &str, authority: &str, conf: &Config) -> Result<Self> {
         let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
         let keys = Arc::new(keys::MemoryKeys::new(store.clone()));
-        Self::assemble(scheme, authority, conf, store, keys, None, None)
+        let settings = ObjectSettings::read(scheme, authority, conf)?;
+        Self::assemble(scheme, authority, &settings, store, keys, None, None)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn assemble(
         scheme: &str,
         authority: &str,
-        conf: &Config,
+        settings: &ObjectSettings,
         store: Arc<dyn ObjectStore>,
         keys: Arc<dyn RawKeys>,
         copy_mode: Option<CopyMode>,
         counters: Option<Arc<Counters>>,
     ) -> Result<Self> {
-        let opt = |name: &str| conf.bucket_option(scheme, authority, name);
-        let key = |name: &str| format!("fs.{scheme}.{name}");
-        // S3's minimum part size is 5 MiB; S3A's default is 64M, ours 8M (smaller buffers per stream).
-        let part_size = Config::parse_size(&key("multipart.size"), opt("multipart.size"), DEFAULT_PART_SIZE)?.max(5 << 20);
-        let readahead = Config::parse_size(&key("readahead.range"), opt("readahead.range"), DEFAULT_READAHEAD)?;
-        let verify_key = key("list.verify-directories");
-        let verify_listed_dirs = match opt("list.verify-directories").map(str::to_ascii_lowercase).as_deref() {
-            None | Some("auto") => None,
-            v => Some(Config::parse_bool(&verify_key, v, false)?),
-        };
-        let journal = journal::JournalSettings::from_config(scheme, authority, conf)?;
-        let copy_concurrency = opt("copy.concurrency").and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_COPY_CONCURRENCY).max(1);
         Ok(ObjectBackend(Arc::new(Shared {
             scheme: scheme.to_string(),
             authority: authority.to_string(),
@@ -118,12 +107,12 @@ impl ObjectBackend {
             copy_mode,
             copy_verified: tokio::sync::OnceCell::new(),
             counters,
-            part_size: part_size as usize,
-            readahead,
-            copy_concurrency,
-            verify_listed_dirs,
+            part_size: usize::try_from(settings.part_size).unwrap_or(usize::MAX),
+            readahead: settings.readahead,
+            copy_concurrency: settings.copy_concurrency,
+            verify_listed_dirs: settings.verify_listed_dirs,
             last_sweep_ms: std::sync::atomic::AtomicI64::new(0),
-            recovery: recovery::Recovery::new(journal),
+            recovery: recovery::Recovery::new(journal::JournalSettings::new(&settings.recovery)),
         })))
     }
 

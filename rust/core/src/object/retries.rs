@@ -8,20 +8,12 @@
 //! - `connection.request.timeout`: one request, response body included (default 60s; bare = s);
 //! - `connection.establish.timeout`: one TCP connect (default 5s; bare numbers are ms).
 //!
-//! A timeout of 0 is S3A's "no timeout", and Hadoop 3.3.x ships `fs.s3a.connection.request.timeout=0`
-//! in core-default.xml, so every Spark 3.x job carries it: it keeps the default bound (taken
-//! literally, every request would time out at once; taken as "none", a stalled store would hang).
+//! A timeout of 0 keeps the default bound (see `settings::RetrySettings`).
 
-use crate::config::Config;
-use crate::error::Result;
+use crate::settings::RetrySettings;
 use object_store::{BackoffConfig, ClientOptions, RetryConfig};
 use std::time::Duration;
 
-const DEFAULT_RETRY_LIMIT: usize = 7;
-const DEFAULT_RETRY_INTERVAL_MS: u64 = 100;
-const DEFAULT_RETRY_TIMEOUT_MS: u64 = 120_000;
-const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 60_000;
-const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
 const MAX_BACKOFF: Duration = Duration::from_secs(15);
 
 #[derive(Clone, Debug)]
@@ -32,25 +24,16 @@ pub struct Retries {
 }
 
 impl Retries {
-    pub fn from_config(scheme: &str, bucket: &str, conf: &Config) -> Result<Self> {
-        let opt = |name: &str| conf.bucket_option(scheme, bucket, name);
-        let key = |name: &str| format!("fs.{scheme}.{name}");
-        let ms = |name: &str, default: u64, bare: u64| Config::parse_duration_ms(&key(name), opt(name), default, bare).map(Duration::from_millis);
-        let timeout = |name: &str, default: u64, bare: u64| ms(name, default, bare).map(|d| if d.is_zero() { Duration::from_millis(default) } else { d });
-        let limit_key = if opt("retry.limit").is_some() { "retry.limit" } else { "attempts.maximum" };
-        let max_retries = match opt(limit_key) {
-            None => DEFAULT_RETRY_LIMIT,
-            Some(v) => v.parse::<usize>().map_err(|_| crate::Error::invalid(format!("{}={v}: expected a number of retries", key(limit_key))))?,
-        };
-        Ok(Retries {
+    pub fn new(s: &RetrySettings) -> Self {
+        Retries {
             retry: RetryConfig {
-                backoff: BackoffConfig { init_backoff: ms("retry.interval", DEFAULT_RETRY_INTERVAL_MS, 1)?, max_backoff: MAX_BACKOFF, base: 2.0 },
-                max_retries,
-                retry_timeout: ms("retry.timeout", DEFAULT_RETRY_TIMEOUT_MS, 1)?,
+                backoff: BackoffConfig { init_backoff: s.interval, max_backoff: MAX_BACKOFF, base: 2.0 },
+                max_retries: s.limit,
+                retry_timeout: s.timeout,
             },
-            request_timeout: timeout("connection.request.timeout", DEFAULT_REQUEST_TIMEOUT_MS, 1000)?,
-            connect_timeout: timeout("connection.establish.timeout", DEFAULT_CONNECT_TIMEOUT_MS, 1)?,
-        })
+            request_timeout: s.request_timeout,
+            connect_timeout: s.connect_timeout,
+        }
     }
 
     pub fn client_options(&self) -> ClientOptions {
@@ -68,10 +51,18 @@ impl Retries {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    const DEFAULT_RETRY_LIMIT: usize = 7;
+    const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 60_000;
+    const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
+
+    fn from_config(scheme: &str, bucket: &str, conf: &Config) -> crate::Result<Retries> {
+        crate::settings::ObjectSettings::read(scheme, bucket, conf).map(|s| Retries::new(&s.retry))
+    }
 
     #[test]
     fn s3a_retry_keys_are_honoured_and_bounded() {
-        let d = Retries::from_config("s3c", "b", &Config::new()).unwrap();
+        let d = from_config("s3c", "b", &Config::new()).unwrap();
         assert_eq!(d.retry.max_retries, DEFAULT_RETRY_LIMIT);
         assert_eq!(d.request_timeout, Duration::from_secs(60));
         let c = Config::from_pairs([
@@ -79,7 +70,7 @@ mod tests {
             ("fs.s3c.connection.request.timeout", "3"),
             ("fs.s3c.retry.interval", "50ms"),
         ]);
-        let r = Retries::from_config("s3c", "b", &c).unwrap();
+        let r = from_config("s3c", "b", &c).unwrap();
         assert_eq!(r.retry.max_retries, 2);
         assert_eq!(r.request_timeout, Duration::from_secs(3));
         assert_eq!(r.backoff(1), Duration::from_millis(50));
@@ -87,12 +78,12 @@ mod tests {
         assert_eq!(r.backoff(40), MAX_BACKOFF);
         let mut c2 = c.clone();
         c2.set("fs.s3c.retry.limit", "0");
-        assert_eq!(Retries::from_config("s3c", "b", &c2).unwrap().retry.max_retries, 0);
+        assert_eq!(from_config("s3c", "b", &c2).unwrap().retry.max_retries, 0);
         // Hadoop 3.3.4's core-default.xml: request timeout 0 ("none" in S3A) keeps the bounded default.
         let h334 = Config::from_pairs([("fs.s3a.connection.request.timeout", "0"), ("fs.s3a.connection.establish.timeout", "0")]);
-        let r = Retries::from_config("s3c", "b", &h334).unwrap();
+        let r = from_config("s3c", "b", &h334).unwrap();
         assert_eq!((r.request_timeout, r.connect_timeout), (Duration::from_millis(DEFAULT_REQUEST_TIMEOUT_MS), Duration::from_millis(DEFAULT_CONNECT_TIMEOUT_MS)));
         c2.set("fs.s3c.retry.limit", "many");
-        assert!(Retries::from_config("s3c", "b", &c2).is_err());
+        assert!(from_config("s3c", "b", &c2).is_err());
     }
 }

@@ -4,7 +4,7 @@
 
 use super::counting::CountingConnector;
 use super::keys::{ListRequest, RawKeys, RawListing, RawObject};
-use crate::config::Config;
+use crate::settings::ObjectSettings;
 use crate::error::{Error, ErrorKind, Result};
 use async_trait::async_trait;
 use base64::Engine;
@@ -14,16 +14,7 @@ use object_store::client::{HttpClient, HttpRequest, HttpRequestBody};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 
-/// How the store enforces copy-if-not-exists (`fs.s3c.copy-if-not-exists`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CopyMode {
-    /// CopyObject with `If-None-Match: *` (AWS S3, SeaweedFS).
-    Header,
-    /// UploadPartCopy + conditional CompleteMultipartUpload (moto). Does not copy object metadata.
-    Multipart,
-    /// Explicitly degraded: HEAD then unconditional copy; a concurrent writer can be overwritten.
-    Unsafe,
-}
+pub use crate::settings::CopyMode;
 
 pub struct S3Settings {
     pub store: AmazonS3,
@@ -35,30 +26,16 @@ pub struct S3Settings {
 const QUERY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 const PATH_ENCODE: &AsciiSet = &QUERY_ENCODE.remove(b'/');
 
-pub fn build(scheme: &str, bucket: &str, conf: &Config, connector: CountingConnector) -> Result<S3Settings> {
-    let opt = |name: &str| conf.bucket_option(scheme, bucket, name);
-    let key_name = |name: &str| format!("fs.{scheme}.{name}");
+pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: CountingConnector) -> Result<S3Settings> {
     if bucket.is_empty() {
         return Err(Error::invalid(format!("{scheme}:// URIs need a bucket: {scheme}://bucket/path")));
     }
-    let region = opt("endpoint.region").or_else(|| opt("region")).unwrap_or("us-east-1").to_string();
-    let path_style = Config::parse_bool(&key_name("path.style.access"), opt("path.style.access"), false)?;
-    let ssl = Config::parse_bool(&key_name("connection.ssl.enabled"), opt("connection.ssl.enabled"), true)?;
-    let endpoint = opt("endpoint").map(|e| {
-        let e = e.trim_end_matches('/');
-        if e.contains("://") { e.to_string() } else { format!("{}://{e}", if ssl { "https" } else { "http" }) }
-    });
+    let (region, path_style) = (settings.region.clone(), settings.path_style);
+    let endpoint = settings.endpoint.clone();
     let base = bucket_url(endpoint.as_deref(), bucket, &region, path_style)?;
-    let copy_mode = match opt("copy-if-not-exists").map(str::to_ascii_lowercase).as_deref() {
-        None | Some("header") => CopyMode::Header,
-        Some("multipart") => CopyMode::Multipart,
-        Some("unsafe") => CopyMode::Unsafe,
-        Some(other) => {
-            return Err(Error::invalid(format!("{}={other}: expected header, multipart or unsafe", key_name("copy-if-not-exists"))))
-        }
-    };
+    let copy_mode = settings.copy_mode;
 
-    let retries = super::retries::Retries::from_config(scheme, bucket, conf)?;
+    let retries = super::retries::Retries::new(&settings.retry);
     let client_slot = connector.client.clone();
     let mut builder = AmazonS3Builder::from_env()
         .with_client_options(retries.client_options())
@@ -72,14 +49,14 @@ pub fn build(scheme: &str, bucket: &str, conf: &Config, connector: CountingConne
         // Virtual-hosted style with a custom endpoint: object_store wants the bucket already in the host.
         builder = builder.with_endpoint(if path_style { e.clone() } else { base.clone() });
     }
-    if let Some(k) = opt("access.key") {
-        builder = builder.with_access_key_id(k);
+    if let Some(k) = &settings.access_key {
+        builder = builder.with_access_key_id(k.expose());
     }
-    if let Some(k) = opt("secret.key") {
-        builder = builder.with_secret_access_key(k);
+    if let Some(k) = &settings.secret_key {
+        builder = builder.with_secret_access_key(k.expose());
     }
-    if let Some(t) = opt("session.token") {
-        builder = builder.with_token(t);
+    if let Some(t) = &settings.session_token {
+        builder = builder.with_token(t.expose());
     }
     builder = match copy_mode {
         CopyMode::Header => builder.with_copy_if_not_exists(S3CopyIfNotExists::Header("If-None-Match".into(), "*".into())),
@@ -204,7 +181,12 @@ impl S3Keys {
             let resp = match self.client.execute(req).await {
                 Ok(r) => r,
                 Err(e) => {
-                    last_err = Some(Error::io(&shown, format!("{what} failed: {e}")));
+                    let hopeless = super::unreachable::is_final(&e);
+                    let cause = super::unreachable::chain(&e);
+                    last_err = Some(Error::io(&shown, format!("{what} failed: {cause} (endpoint {})", self.base)));
+                    if hopeless {
+                        break;
+                    }
                     continue;
                 }
             };

@@ -35,7 +35,6 @@ use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 use sys::{fsync_dir, Counters, NoReplace, Op, Published};
 pub use sys::{is_unsupported, rename_noreplace};
 
@@ -61,33 +60,22 @@ impl PosixBackend {
                 "{scheme}://{authority}/: the POSIX backend takes no authority; write {scheme}:///absolute/path"
             )));
         }
-        let key = |opt: &str| format!("fs.{scheme}.{opt}");
-        let root_key = key("root");
-        let root_raw = conf.get(&root_key).unwrap_or("/");
-        if !root_raw.starts_with('/') {
-            return Err(Error::invalid(format!("{root_key}={root_raw}: give an absolute directory")));
-        }
+        let settings = crate::settings::PosixSettings::read(scheme, conf)?;
+        let root_key = format!("fs.{scheme}.root");
+        let root_raw = settings.root.as_str();
         let root = std::fs::canonicalize(root_raw)
             .ok()
             .filter(|r| r.is_dir())
             .ok_or_else(|| Error::invalid(format!("{root_key}={root_raw}: not an existing directory; create it first")))?;
-        let fsync = Config::parse_bool(&key("fsync"), conf.get(&key("fsync")), true)?;
-        let max_age_key = key("temp.max-age");
-        let max_age = Config::parse_duration_ms(&max_age_key, conf.get(&max_age_key), 24 * 3_600_000, 1000)?;
-        let force_link = match conf.get(&key("noreplace")).map(str::to_ascii_lowercase).as_deref() {
-            None | Some("auto") => false,
-            Some("link") => true,
-            Some(other) => return Err(Error::invalid(format!("{}={other}: expected auto or link", key("noreplace")))),
-        };
         Ok(PosixBackend {
             inner: Arc::new(Inner {
                 scheme: scheme.to_string(),
                 confined: root != Path::new("/"),
                 root,
-                fsync,
+                fsync: settings.fsync,
                 counters: Counters::default(),
-                noreplace: NoReplace::new(force_link),
-                sweeper: temp::Sweeper::new(Duration::from_millis(max_age)),
+                noreplace: NoReplace::new(settings.force_link),
+                sweeper: temp::Sweeper::new(settings.temp_max_age),
                 names: meta::Names::default(),
             }),
         })

@@ -58,6 +58,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   private NativeObject store;
   private int capabilities;
   private StatusCodec codec;
+  private long blockSize;
   private int readBuffer;
   private int writeBuffer;
   private CommitStatistics storeStatistics;
@@ -80,15 +81,18 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     scheme = name.getScheme().toLowerCase(java.util.Locale.ROOT);
     String authority = name.getAuthority();
     uri = URI.create(scheme + "://" + (authority == null ? "" : authority) + "/");
-    long handle = NativeFs.connect(scheme, authority, StoreConfig.relevantPairs(conf, scheme));
+    String[] pairs = StoreConfig.relevantPairs(conf, scheme);
+    long handle = NativeFs.connect(scheme, authority, pairs);
     store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
     capabilities = store.call(NativeFs::capabilities);
     storeStatistics = new CommitStatistics(uri.toString(), this::nativeCounters);
     String user = UserGroupInformation.getCurrentUser().getShortUserName();
-    long blockSize = conf.getLongBytes("fs." + scheme + ".block.size", conf.getLongBytes("fs.s3a.block.size", 32L << 20));
+    // {block size, read buffer, write buffer}, read through the native settings table like every key.
+    long[] sizes = NativeFs.jvmSettings(scheme, authority, pairs);
+    blockSize = sizes[0];
     codec = new StatusCodec(scheme, authority, user, blockSize);
-    readBuffer = (int) conf.getLongBytes("fs.commitfs.read.buffer.size", 1 << 20);
-    writeBuffer = (int) conf.getLongBytes("fs.commitfs.write.buffer.size", 1 << 20);
+    readBuffer = (int) Math.min(sizes[1], Integer.MAX_VALUE);
+    writeBuffer = (int) Math.min(sizes[2], Integer.MAX_VALUE);
     workingDir = getHomeDirectory();
   }
 
@@ -109,7 +113,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public long getDefaultBlockSize(Path f) {
-    return getConf().getLongBytes("fs." + getScheme() + ".block.size", getConf().getLongBytes("fs.s3a.block.size", 32L << 20));
+    return blockSize;
   }
 
   /** The store path of {@code p}: absolute and percent-decoded, as the core takes it. */

@@ -18,6 +18,12 @@ final class NativeFs {
 
   static native void release(long fs);
 
+  /** {block size, read buffer size, write buffer size} from the settings table (rust/core settings). */
+  static native long[] jvmSettings(String scheme, String authority, String[] conf) throws IOException;
+
+  /** {live, idle}: native stores some FileSystem holds, and stores waiting to be released. */
+  static native long[] storeCensus();
+
   /** Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close. */
   static native int capabilities(long fs);
 

@@ -14,14 +14,18 @@ final class StoreConfig {
 
   /**
    * {@code fs.<scheme>.*}, {@code fs.s3a.*} and {@code fs.commitfs.*} as {key, value, key, value, ...},
-   * with variables expanded and secrets resolved through Hadoop credential providers, as S3A does.
+   * with variables expanded and secrets resolved through Hadoop credential providers, as S3A does. Only
+   * keys the user set: a value that comes only from Hadoop's {@code core-default.xml} (such as
+   * {@code fs.s3a.multipart.size=64M}, {@code fs.s3a.readahead.range=64K}, or Hadoop 3.3.4's
+   * {@code fs.s3a.connection.request.timeout=0}) is S3A's default, not the user's choice, and must not
+   * replace commitfs's own.
    */
   static String[] relevantPairs(Configuration conf, String scheme) throws IOException {
     String own = "fs." + scheme + ".";
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, String> e : conf) {
       String key = e.getKey();
-      if (key.startsWith(own) || key.startsWith("fs.s3a.") || key.startsWith("fs.commitfs.")) {
+      if ((key.startsWith(own) || key.startsWith("fs.s3a.") || key.startsWith("fs.commitfs.")) && userSet(conf, key)) {
         String value = isSecret(key) ? password(conf, key) : conf.get(key);
         if (value != null) {
           out.add(key);
@@ -43,6 +47,23 @@ final class StoreConfig {
       }
     }
     return out.toArray(new String[0]);
+  }
+
+  /**
+   * Whether {@code key} was set by the user: by a site file, a resource, code or Spark, i.e. by anything
+   * but Hadoop's {@code *-default.xml} resources. A key whose origin Hadoop did not record counts as set.
+   */
+  static boolean userSet(Configuration conf, String key) {
+    String[] sources = conf.getPropertySources(key);
+    if (sources == null || sources.length == 0) {
+      return true;
+    }
+    for (String source : sources) {
+      if (source == null || !source.endsWith("-default.xml")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isSecret(String key) {

@@ -1,0 +1,66 @@
+//! Every configuration key commitfs reads, once. README.md's configuration table lists the same keys
+//! and defaults (checked by `tests/readme_settings.rs`); the meaning of each key is documented there.
+
+use super::{Default::*, Key, Kind::*, Reader, Scope::*};
+
+const fn bucket(name: &'static str, kind: super::Kind, default: super::Default, reader: Reader) -> Key {
+    Key { name, alias: None, scope: Bucket, kind, default, reader }
+}
+const fn posix(name: &'static str, kind: super::Kind, default: super::Default) -> Key {
+    Key { name, alias: None, scope: Scheme, kind, default, reader: Reader::Posix }
+}
+const fn global(name: &'static str, kind: super::Kind, default: super::Default, reader: Reader) -> Key {
+    Key { name, alias: None, scope: Global, kind, default, reader }
+}
+const OBJ: Reader = Reader::Object;
+const CREDENTIALS: super::Default = Unset("environment / instance metadata");
+
+// ---- S3 (object backend) ----
+pub const ENDPOINT: Key = bucket("endpoint", Text, Unset("AWS"), OBJ);
+/// Unset: `AWS_REGION`, else the region an AWS endpoint names, else us-east-1 (`endpoint.rs`).
+pub const REGION: Key = Key { alias: Some("region"), ..bucket("endpoint.region", Text, Unset("`AWS_REGION`, else the endpoint's, else `us-east-1`"), OBJ) };
+pub const PATH_STYLE: Key = bucket("path.style.access", Bool, Value("false"), OBJ);
+pub const SSL: Key = bucket("connection.ssl.enabled", Bool, Value("true"), OBJ);
+pub const ACCESS_KEY: Key = bucket("access.key", Secret, CREDENTIALS, OBJ);
+pub const SECRET_KEY: Key = bucket("secret.key", Secret, CREDENTIALS, OBJ);
+pub const SESSION_TOKEN: Key = bucket("session.token", Secret, CREDENTIALS, OBJ);
+pub const COPY_IF_NOT_EXISTS: Key = bucket("copy-if-not-exists", Choice(&["header", "multipart", "unsafe"]), Value("header"), OBJ);
+pub const MULTIPART_SIZE: Key = bucket("multipart.size", Size, Value("8M"), OBJ);
+pub const READAHEAD: Key = bucket("readahead.range", Size, Value("1M"), OBJ);
+pub const COPY_CONCURRENCY: Key = bucket("copy.concurrency", Count { min: 1 }, Value("16"), OBJ);
+pub const VERIFY_DIRECTORIES: Key = bucket("list.verify-directories", Choice(&["auto", "true", "false"]), Value("auto"), OBJ);
+pub const RETRY_LIMIT: Key = Key { alias: Some("attempts.maximum"), ..bucket("retry.limit", Count { min: 0 }, Value("7"), OBJ) };
+pub const RETRY_INTERVAL: Key = bucket("retry.interval", Duration { bare_ms: 1 }, Value("100ms"), OBJ);
+pub const RETRY_TIMEOUT: Key = bucket("retry.timeout", Duration { bare_ms: 1 }, Value("2m"), OBJ);
+pub const REQUEST_TIMEOUT: Key = bucket("connection.request.timeout", Duration { bare_ms: 1000 }, Value("60s"), OBJ);
+pub const CONNECT_TIMEOUT: Key = bucket("connection.establish.timeout", Duration { bare_ms: 1 }, Value("5s"), OBJ);
+pub const RECOVERY_GRACE: Key = bucket("rename.recovery.grace", Duration { bare_ms: 1000 }, Value("5m"), OBJ);
+pub const RECOVERY_INTERVAL: Key = bucket("rename.recovery.interval", Duration { bare_ms: 1000 }, Value("60s"), OBJ);
+
+// ---- filesystem policy ----
+pub const CREATE_PERFORMANCE: Key = bucket("create.performance", Bool, Value("false"), Reader::Policy);
+pub const RENAME_PERFORMANCE: Key = bucket("rename.performance", Bool, Value("false"), Reader::Policy);
+
+// ---- POSIX backend ----
+pub const POSIX_ROOT: Key = posix("root", Text, Value("/"));
+pub const POSIX_FSYNC: Key = posix("fsync", Bool, Value("true"));
+pub const POSIX_TEMP_MAX_AGE: Key = posix("temp.max-age", Duration { bare_ms: 1000 }, Value("24h"));
+pub const POSIX_NOREPLACE: Key = posix("noreplace", Choice(&["auto", "link"]), Value("auto"));
+
+// ---- any scheme ----
+pub const SCHEME_BACKEND: Key = global("scheme.<s>.backend", Choice(&["s3", "posix", "memory"]), Unset("—"), Reader::Registry);
+/// What `getDefaultBlockSize` and file statuses report (split size for Spark and MapReduce).
+pub const BLOCK_SIZE: Key = bucket("block.size", Size, Value("32M"), Reader::Jvm);
+pub const READ_BUFFER: Key = global("read.buffer.size", Size, Value("1M"), Reader::Jvm);
+pub const WRITE_BUFFER: Key = global("write.buffer.size", Size, Value("1M"), Reader::Jvm);
+pub const AWS_REGION: Key = Key { name: "AWS_REGION", alias: Some("AWS_DEFAULT_REGION"), scope: Env, kind: Text, default: Unset("—"), reader: OBJ };
+pub const IO_THREADS: Key = Key { name: "COMMITFS_IO_THREADS", alias: None, scope: Env, kind: Count { min: 1 }, default: Value("2"), reader: Reader::Runtime };
+
+/// The whole table, in README order.
+pub const KEYS: &[&Key] = &[
+    &ENDPOINT, &REGION, &PATH_STYLE, &SSL, &ACCESS_KEY, &SECRET_KEY, &SESSION_TOKEN, &COPY_IF_NOT_EXISTS,
+    &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
+    &RETRY_LIMIT, &RETRY_INTERVAL, &RETRY_TIMEOUT, &REQUEST_TIMEOUT, &CONNECT_TIMEOUT, &RECOVERY_GRACE, &RECOVERY_INTERVAL,
+    &POSIX_ROOT, &POSIX_FSYNC, &POSIX_TEMP_MAX_AGE, &POSIX_NOREPLACE,
+    &SCHEME_BACKEND, &BLOCK_SIZE, &READ_BUFFER, &WRITE_BUFFER, &AWS_REGION, &IO_THREADS,
+];
