@@ -21,6 +21,7 @@ mod readahead;
 mod reader;
 mod recovery;
 mod rename;
+mod rename_object;
 mod retries;
 mod s3;
 mod unreachable;
@@ -56,6 +57,12 @@ pub(crate) struct Shared {
     /// `None`: the store enforces copy-if-not-exists natively (InMemory).
     copy_mode: Option<CopyMode>,
     copy_verified: tokio::sync::OnceCell<()>,
+    /// `fs.<scheme>.rename.mode`; the memory store always copies.
+    rename_strategy: crate::settings::RenameStrategy,
+    /// Whether renames use RenameObject, once probed (`rename_object.rs`).
+    rename_in_place: tokio::sync::OnceCell<bool>,
+    /// The retry schedule of S3 requests, for the ones commitfs retries itself (RenameObject).
+    retries: retries::Retries,
     counters: Option<Arc<Counters>>,
     part_size: usize,
     readahead: u64,
@@ -106,6 +113,10 @@ impl ObjectBackend {
             keys,
             copy_mode,
             copy_verified: tokio::sync::OnceCell::new(),
+            // No RenameObject without copy-mode checks: `copy_mode` is `None` only for the in-memory store.
+            rename_strategy: if copy_mode.is_some() { settings.rename } else { crate::settings::RenameStrategy::Copy },
+            rename_in_place: tokio::sync::OnceCell::new(),
+            retries: retries::Retries::new(&settings.retry),
             counters,
             part_size: usize::try_from(settings.part_size).unwrap_or(usize::MAX),
             readahead: settings.readahead,
@@ -143,6 +154,11 @@ impl ObjectBackend {
     /// What recovery has done so far in this store (runs, renames completed, failures, the last one).
     pub fn recovery_report(&self) -> RecoveryReport {
         self.0.recovery.report()
+    }
+
+    /// How this store renames files: `rename-object` or `copy` (probes the store on first use).
+    pub fn rename_mode(&self) -> Result<&'static str> {
+        block_on(self.0.renames_in_place()).map(|in_place| if in_place { "rename-object" } else { "copy" })
     }
 
     /// The object_store behind this backend (tests use it to plant objects S3A-style).

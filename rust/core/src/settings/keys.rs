@@ -25,6 +25,7 @@ pub const ACCESS_KEY: Key = bucket("access.key", Secret, CREDENTIALS, OBJ);
 pub const SECRET_KEY: Key = bucket("secret.key", Secret, CREDENTIALS, OBJ);
 pub const SESSION_TOKEN: Key = bucket("session.token", Secret, CREDENTIALS, OBJ);
 pub const COPY_IF_NOT_EXISTS: Key = bucket("copy-if-not-exists", Choice(&["header", "multipart", "unsafe"]), Value("header"), OBJ);
+pub const RENAME_MODE: Key = bucket("rename.mode", Choice(&["auto", "rename-object", "copy"]), Value("auto"), OBJ);
 pub const MULTIPART_SIZE: Key = bucket("multipart.size", Size, Value("8M"), OBJ);
 pub const READAHEAD: Key = bucket("readahead.range", Size, Value("1M"), OBJ);
 pub const COPY_CONCURRENCY: Key = bucket("copy.concurrency", Count { min: 1 }, Value("16"), OBJ);
@@ -59,7 +60,7 @@ pub const IO_THREADS: Key = Key { name: "COMMITFS_IO_THREADS", alias: None, scop
 /// The whole table, in README order.
 pub const KEYS: &[&Key] = &[
     &ENDPOINT, &REGION, &PATH_STYLE, &SSL, &ACCESS_KEY, &SECRET_KEY, &SESSION_TOKEN, &COPY_IF_NOT_EXISTS,
-    &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
+    &RENAME_MODE, &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
     &RETRY_LIMIT, &RETRY_INTERVAL, &RETRY_TIMEOUT, &REQUEST_TIMEOUT, &CONNECT_TIMEOUT, &RECOVERY_GRACE, &RECOVERY_INTERVAL,
     &POSIX_ROOT, &POSIX_FSYNC, &POSIX_TEMP_MAX_AGE, &POSIX_NOREPLACE,
     &SCHEME_BACKEND, &BLOCK_SIZE, &READ_BUFFER, &WRITE_BUFFER, &AWS_REGION, &IO_THREADS,
