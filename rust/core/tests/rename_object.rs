@@ -38,6 +38,8 @@ fn auto_mode_uses_rename_object_on_seaweed_and_copies_on_moto() {
     let copying = Fixture::s3("seaweed", &[("fs.s3c.rename.mode", "copy")]);
     let b = fresh_base("copy-mode");
     g::put(&copying.fs, &g::p(&b, "a"), b"a");
+    g::put(&copying.fs, &g::p(&b, "warm"), b"w");
+    copying.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2"), RenameMode::Into).unwrap(); // the copy-mode probe
     let (_, m) = copying.measure(|| copying.fs.rename(&g::p(&b, "a"), &g::p(&b, "b"), RenameMode::Into).unwrap());
     assert_eq!((m.get("COPY"), m.get("RENAME")), (Some(&1), None), "{m:?}");
 }
@@ -58,8 +60,10 @@ fn seaweed_rename_object_directory_rename_moves_each_file_in_one_request() {
         g::put(&f.fs, &g::p(&b, name), name.as_bytes());
     }
     f.fs.mkdirs(&g::p(&b, "d/empty")).unwrap();
+    assert_eq!(f.backend.rename_mode().unwrap(), "rename-object"); // the probe, once per store
     let (_, m) = f.measure(|| f.fs.rename(&g::p(&b, "d"), &g::p(&b, "e"), RenameMode::Into).unwrap());
-    assert_eq!((m.get("RENAME"), m.get("COPY")), (Some(&3), None), "{m:?}");
+    // One RenameObject of `d` itself (404: no such file, so a directory rename), then one per file.
+    assert_eq!((m.get("RENAME"), m.get("COPY")), (Some(&4), None), "{m:?}");
     assert_eq!(f.raw(&b), ["e/a", "e/b", "e/empty/", "e/sub/c"]);
     for name in ["a", "b", "sub/c"] {
         assert_eq!(g::read_all(&f.fs, &g::p(&b, &format!("e/{name}"))).unwrap(), format!("d/{name}").as_bytes());

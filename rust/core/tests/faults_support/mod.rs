@@ -1,5 +1,6 @@
 //! Drives tests/faults/fault_proxy.py: starts it in front of an S3 server, switches its fault rate, reads
 //! its counts. The proxy stops when this process exits (it watches its stdin pipe) or when dropped.
+#![allow(dead_code)] // each test binary uses a part
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
