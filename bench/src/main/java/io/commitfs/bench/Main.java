@@ -183,7 +183,7 @@ public final class Main {
         return String.format(Locale.ROOT, """
                 Notes: %s run, %.0f s wall time. "vs peer" = rate / rate of s3a (S3 rows) or file:// LocalFileSystem \
                 (POSIX rows), same server or disk, same run. S3 "per op" = HTTP requests counted by a proxy in front \
-                of SeaweedFS (LIST/HEAD/GET/PUT/COPY/DELETE/POST); "client says" = the filesystem's own counters \
+                of SeaweedFS (LIST/HEAD/GET/PUT/COPY/RENAME/DELETE/POST); "client says" = the filesystem's own counters \
                 (S3A's IOStatistics; commitfs's IOStatistics, commitfs_requests, flagged "≠ proxy" if they differ). \
                 POSIX "per op" = %s (strace -f -c attached to this JVM for %d ops after the timed ops; large-file \
                 rows probed on a 64 MiB file and scaled); "commitfs counts" = commitfs_syscalls from its IOStatistics over \
