@@ -181,8 +181,11 @@ public final class Main {
 
     private static String header(Sizing sizing, boolean strace, double seconds) {
         return String.format(Locale.ROOT, """
-                Notes: %s run, %.0f s wall time. "vs peer" = rate / rate of s3a (S3 rows) or file:// LocalFileSystem \
-                (POSIX rows), same server or disk, same run. S3 "per op" = HTTP requests counted by a proxy in front \
+                Notes: %s run, %.0f s wall time. "vs peer" = rate / rate of s3a (S3 rows) or of file:// \
+                LocalFileSystem with chmod in-process as libhadoop does it on a cluster (POSIX rows; "forks chmod" is \
+                the same LocalFileSystem without libhadoop, as on this machine), same server or disk, same run. \
+                "$/M std" and "$/M express" = request charges per million operations at S3 Standard and S3 Express \
+                One Zone list prices (docs/performance.md). S3 "per op" = HTTP requests counted by a proxy in front \
                 of SeaweedFS (LIST/HEAD/GET/PUT/COPY/DELETE/POST); "client says" = the filesystem's own counters \
                 (S3A's IOStatistics; commitfs's IOStatistics, commitfs_requests, flagged "≠ proxy" if they differ). \
                 POSIX "per op" = %s (strace -f -c attached to this JVM for %d ops after the timed ops; large-file \
