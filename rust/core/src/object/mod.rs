@@ -10,6 +10,7 @@
 
 mod block;
 mod counting;
+pub mod credentials;
 mod delete;
 #[cfg(feature = "bench-hooks")]
 mod hooks;
