@@ -271,3 +271,21 @@ pub fn provider_for(scheme: &str, bucket: &str, conf: &Config) -> Result<Option<
 
 /// How long a Java provider's credentials without an expiry are used before it is asked again.
 pub const JAVA_RECHECK: Duration = Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_names_of_s3a_and_both_sdks_map_to_kinds() {
+        assert_eq!(kind_of("org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"), Some(Kind::Simple));
+        assert_eq!(kind_of("org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider"), Some(Kind::Instance));
+        assert_eq!(kind_of("com.amazonaws.auth.InstanceProfileCredentialsProvider"), Some(Kind::Instance));
+        assert_eq!(kind_of("software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider"), Some(Kind::Instance));
+        assert_eq!(kind_of("com.amazonaws.auth.profile.ProfileCredentialsProvider"), Some(Kind::Profile));
+        assert_eq!(kind_of("software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider"), Some(Kind::Anonymous));
+        assert_eq!(kind_of("AssumedRoleCredentialProvider"), Some(Kind::AssumedRole));
+        assert_eq!(kind_of("com.example.SimpleAWSCredentialsProvider"), None, "another package is another class");
+        assert_eq!(kind_of("software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider"), None);
+    }
+}

@@ -147,3 +147,65 @@ impl CredentialProvider for Chain {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parking_lot::Mutex;
+
+    /// Hands out `K1`, `K2`, ... each valid for `life`; fails while `failing` is set.
+    struct Counter {
+        n: Mutex<u32>,
+        life: Duration,
+        failing: std::sync::atomic::AtomicBool,
+    }
+
+    #[async_trait]
+    impl Fetch for Arc<Counter> {
+        async fn fetch(&self) -> Result<Fetched, String> {
+            if self.failing.load(Ordering::Relaxed) {
+                return Err("source down".into());
+            }
+            let mut n = self.n.lock();
+            *n += 1;
+            let credential = AwsCredential { key_id: format!("K{n}"), secret_key: "s".into(), token: None };
+            Ok(Fetched { credential, expires: Some(SystemTime::now() + self.life) })
+        }
+    }
+
+    fn key(p: &Refreshing) -> Result<String, String> {
+        crate::runtime::block_on(p.get_credential()).map(|c| c.key_id.clone()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn renews_at_half_life_and_keeps_a_valid_credential_when_renewal_fails() {
+        let source = Arc::new(Counter { n: Mutex::new(0), life: Duration::from_millis(400), failing: false.into() });
+        let p = Refreshing::new("test", Box::new(source.clone()), None);
+        assert_eq!(key(&p).unwrap(), "K1");
+        assert_eq!(key(&p).unwrap(), "K1", "cached before half life");
+        std::thread::sleep(Duration::from_millis(250));
+        assert_eq!(key(&p).unwrap(), "K2", "renewed after half life, before expiry");
+        source.failing.store(true, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_millis(250));
+        assert_eq!(key(&p).unwrap(), "K2", "renewal failed, the credential is still valid");
+        std::thread::sleep(Duration::from_millis(200));
+        let err = key(&p).unwrap_err();
+        assert!(err.contains("credential provider test: source down"), "{err}");
+        source.failing.store(false, Ordering::Relaxed);
+        assert_eq!(key(&p).unwrap(), "K3");
+    }
+
+    #[test]
+    fn the_chain_asks_the_last_provider_that_answered_first() {
+        let down = Arc::new(Counter { n: Mutex::new(0), life: Duration::from_secs(60), failing: true.into() });
+        let up = Arc::new(Counter { n: Mutex::new(10), life: Duration::from_secs(60), failing: false.into() });
+        let link = |name: &str, c: &Arc<Counter>| Link { name: name.into(), provider: Arc::new(Refreshing::new(name, Box::new(c.clone()), None)) };
+        let chain = Chain::new(vec![link("first", &down), link("second", &up)]);
+        assert_eq!(crate::runtime::block_on(chain.get_credential()).unwrap().key_id, "K11");
+        assert_eq!(chain.last.load(Ordering::Relaxed), 1);
+        up.failing.store(true, Ordering::Relaxed);
+        let none = Chain::new(vec![link("a", &down)]);
+        let err = crate::runtime::block_on(none.get_credential()).unwrap_err().to_string();
+        assert!(err.contains("no credential provider answered") && err.contains("a: "), "{err}");
+    }
+}
