@@ -157,6 +157,8 @@ fn profile_files_credential_process_and_web_identity() {
     assert!(err.contains("no profile absent"), "{err}");
     std::env::remove_var("AWS_PROFILE");
 
+    signatures_checked_on_seaweedfs(&credentials);
+
     std::env::set_var("AWS_WEB_IDENTITY_TOKEN_FILE", &token);
     std::env::set_var("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/irsa");
     let web = [
@@ -170,4 +172,28 @@ fn profile_files_credential_process_and_web_identity() {
         std::env::remove_var(v);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// SeaweedFS checks signatures: the chain's credentials sign object_store's requests (PUT) and
+/// commitfs's own (LIST, markers) alike, whatever `fs.s3a.access.key` says.
+fn signatures_checked_on_seaweedfs(credentials: &std::path::Path) {
+    let seaweed = server("seaweed");
+    let profiles = format!(
+        "[right]\naws_access_key_id={}\naws_secret_access_key={}\n[wrong]\naws_access_key_id={}\naws_secret_access_key=not-the-secret\n",
+        seaweed.access_key, seaweed.secret_key, seaweed.access_key
+    );
+    std::fs::write(credentials, profiles).unwrap();
+    let profile = [(PROVIDER, "ProfileCredentialsProvider")];
+    std::env::set_var("AWS_PROFILE", "right");
+    round_trip(&Fixture::s3("seaweed", &profile), &fresh_base("seaweed-profile"), "s");
+    std::env::set_var("AWS_PROFILE", "wrong");
+    let f = Fixture::s3("seaweed", &profile);
+    let base = fresh_base("seaweed-wrong");
+    let listed = f.fs.list_all(&base).unwrap_err();
+    assert_eq!(listed.kind, commitfs_core::ErrorKind::PermissionDenied, "raw LIST: {listed}");
+    let p = FsPath::parse(&format!("{}/x", base.as_str())).unwrap();
+    let put = f.fs.create(&p, true).and_then(|mut w| w.write(b"x").and_then(|_| w.commit())).unwrap_err();
+    assert!(!put.to_string().contains("not-the-secret"), "no secret in {put}");
+    assert!(put.to_string().contains("403") || put.kind == commitfs_core::ErrorKind::PermissionDenied, "object_store PUT: {put}");
+    std::env::remove_var("AWS_PROFILE");
 }
