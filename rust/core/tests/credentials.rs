@@ -110,10 +110,10 @@ fn anonymous_sends_unsigned_requests() {
     assert!(provider_for("s3c", &server.bucket, &conf(&server, &[(PROVIDER, list)])).unwrap().is_none());
 }
 
-/// Profile files, `credential_process` and web identity read environment variables: one test sets them
+/// Profile files, `credential_process`, web identity and EKS Pod Identity read environment variables: one test sets them
 /// all (others in this binary do not use these providers).
 #[test]
-fn profile_files_credential_process_and_web_identity() {
+fn environment_sources_profile_process_web_identity_pod_identity() {
     let server = server("moto");
     let dir = std::env::temp_dir().join(format!("commitfs-creds-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -158,6 +158,7 @@ fn profile_files_credential_process_and_web_identity() {
     std::env::remove_var("AWS_PROFILE");
 
     signatures_checked_on_seaweedfs(&credentials);
+    eks_pod_identity(&server, &dir);
 
     std::env::set_var("AWS_WEB_IDENTITY_TOKEN_FILE", &token);
     std::env::set_var("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/irsa");
@@ -196,4 +197,34 @@ fn signatures_checked_on_seaweedfs(credentials: &std::path::Path) {
     assert!(!put.to_string().contains("not-the-secret"), "no secret in {put}");
     assert!(put.to_string().contains("403") || put.kind == commitfs_core::ErrorKind::PermissionDenied, "object_store PUT: {put}");
     std::env::remove_var("AWS_PROFILE");
+}
+
+/// EKS Pod Identity (`AWS_CONTAINER_CREDENTIALS_FULL_URI` + token file) through object_store's container
+/// provider, behind S3A's `IAMInstanceCredentialsProvider`, served by a one-answer-per-connection agent.
+fn eks_pod_identity(server: &Server, dir: &std::path::Path) {
+    use std::io::{Read, Write};
+    let agent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = agent.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in agent.incoming().flatten().take(4) {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            log.lock().unwrap().push(String::from_utf8_lossy(&buf[..n]).to_string());
+            let body = r#"{"AccessKeyId":"PODIDENTITY","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#;
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    let token = dir.join("eks-token");
+    std::fs::write(&token, "eks-pod-token").unwrap();
+    std::env::set_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("http://127.0.0.1:{port}/v1/credentials"));
+    std::env::set_var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token);
+    let c = conf(server, &[(PROVIDER, "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider")]);
+    assert_eq!(key_id(&c, &server.bucket), "PODIDENTITY");
+    let requests = seen.lock().unwrap().join("\n");
+    assert!(requests.contains("GET /v1/credentials") && requests.to_ascii_lowercase().contains("authorization: eks-pod-token"), "{requests}");
+    std::env::remove_var("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    std::env::remove_var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 }
