@@ -110,8 +110,8 @@ fn anonymous_sends_unsigned_requests() {
     assert!(provider_for("s3c", &server.bucket, &conf(&server, &[(PROVIDER, list)])).unwrap().is_none());
 }
 
-/// Profile files, `credential_process`, web identity and EKS Pod Identity read environment variables: one test sets them
-/// all (others in this binary do not use these providers).
+/// Profile files, `credential_process`, web identity and EKS Pod Identity read environment variables:
+/// one test sets them all (others in this binary do not use these providers).
 #[test]
 fn environment_sources_profile_process_web_identity_pod_identity() {
     let server = server("moto");
