@@ -73,6 +73,8 @@ def assumed_role_target(moto: S3Server, like: Target) -> Target:
         "assumed.role.sts.endpoint.region": moto.region,
         "assumed.role.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
         "access.key": moto.access_key, "secret.key": moto.secret_key,
+        # moto ignores If-None-Match on CopyObject: the store's first-use probe refuses `header`.
+        "copy-if-not-exists": "multipart",
     }.items():
         conf[f"spark.hadoop.fs.s3c.{key}"] = value
     return Target("s3c", f"s3c://{moto.bucket}/e2e-{uuid.uuid4().hex[:10]}", conf, None, moto, like.jar)
