@@ -89,7 +89,7 @@ fn measure_all(kind: &'static str) {
 
     let new = g::p(&b, "dir/new");
     let (_, m) = f.measure(|| {
-        let mut w = f.backend.create(&new, &CreateOptions { overwrite: false }).unwrap();
+        let mut w = f.backend.create(&new, &CreateOptions::new(false)).unwrap();
         w.write(b"abc").unwrap();
         w.commit().unwrap();
     });

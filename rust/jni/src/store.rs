@@ -48,12 +48,15 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_release<'l>(mut env: Env
     run(&mut env, |_| Ok(drop(unsafe { take::<Store>(fs, STORE)? })))
 }
 
-/// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close.
+/// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> jint {
     run(&mut env, |_| {
         let c = store(fs)?.capabilities();
-        Ok(c.atomic_dir_rename as jint | (c.implicit_directories as jint) << 1 | (c.durable_close as jint) << 2)
+        Ok(c.atomic_dir_rename as jint
+            | (c.implicit_directories as jint) << 1
+            | (c.durable_close as jint) << 2
+            | (c.permissions as jint) << 3)
     })
 }
 
@@ -110,9 +113,61 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_list<'l>(
     })
 }
 
+/// A permission from Java: bits, or negative for the store's default.
+pub(crate) fn mode(permission: jint) -> Option<u32> {
+    u32::try_from(permission).ok().map(|m| m & 0o7777)
+}
+
+/// `leaf` and `parents`: the modes of the directories created (see `FileSystem::mkdirs_with`).
 #[no_mangle]
-pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_mkdirs<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong, path: JByteArray<'l>) {
-    run(&mut env, |env| Ok(store(fs)?.mkdirs(&marshal::path(env, &path)?)?))
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_mkdirs<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JByteArray<'l>,
+    leaf: jint,
+    parents: jint,
+) {
+    run(&mut env, |env| Ok(store(fs)?.mkdirs_with(&marshal::path(env, &path)?, mode(leaf), mode(parents))?))
+}
+
+/// setPermission/setOwner/setTimes in one: a negative permission or time, a null owner or group, is
+/// left as it is.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_setAttributes<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JByteArray<'l>,
+    permission: jint,
+    owner: JString<'l>,
+    group: JString<'l>,
+    modified_ms: jlong,
+    accessed_ms: jlong,
+) {
+    run(&mut env, |env| {
+        let attrs = commitfs_core::Attributes {
+            permission: mode(permission),
+            owner: marshal::optional_string(env, &owner)?,
+            group: marshal::optional_string(env, &group)?,
+            modified_ms: (modified_ms >= 0).then_some(modified_ms),
+            accessed_ms: (accessed_ms >= 0).then_some(accessed_ms),
+        };
+        Ok(store(fs)?.set_attributes(&marshal::path(env, &path)?, &attrs)?)
+    })
+}
+
+/// {capacity, used, remaining} bytes of the store's volume into `out`; false where it has none (S3).
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_space<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong, out: JLongArray<'l>) -> jboolean {
+    run(&mut env, |env| match store(fs)?.space()? {
+        Some(s) => {
+            let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+            out.set_region(env, 0, &[clamp(s.capacity), clamp(s.used), clamp(s.remaining)])?;
+            Ok(true)
+        }
+        None => Ok(false),
+    })
 }
 
 #[no_mangle]
@@ -167,6 +222,8 @@ pub(crate) fn open_writer(
     env: &Env<'_>,
     path: &JByteArray<'_>,
     overwrite: bool,
+    permission: Option<u32>,
 ) -> NativeResult<Box<dyn commitfs_core::Writer>> {
-    Ok(store(fs)?.create(&marshal::path(env, path)?, overwrite)?)
+    let opts = commitfs_core::CreateOptions { overwrite, permission };
+    Ok(store(fs)?.create_with(&marshal::path(env, path)?, &opts)?)
 }

@@ -198,9 +198,10 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_create<'l>(
     fs: jlong,
     path: JByteArray<'l>,
     overwrite: jboolean,
+    permission: jint,
 ) -> jlong {
     run(&mut env, |env| {
-        let writer = open_writer(fs, env, &path, overwrite)?;
+        let writer = open_writer(fs, env, &path, overwrite, crate::store::mode(permission))?;
         Ok(into_handle::<WriterBox>(Mutex::new(WriterHandle { writer, buffer: None })))
     })
 }

@@ -4,7 +4,7 @@
 mod policy;
 mod rename;
 
-use crate::backend::{Backend, Capabilities, CreateOptions, DeleteScope, FileStatus, ListPage, Probe, Reader, Removed, Writer};
+use crate::backend::{Attributes, Backend, Capabilities, CreateOptions, DeleteScope, FileStatus, ListPage, Probe, Reader, Removed, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
 use std::sync::Arc;
@@ -100,6 +100,13 @@ impl FileSystem {
     /// Creates `p` and any missing parents. A file at `p` → AlreadyExists; a file at an ancestor →
     /// ParentNotDirectory.
     pub fn mkdirs(&self, p: &FsPath) -> Result<()> {
+        self.mkdirs_with(p, None, None)
+    }
+
+    /// As `mkdirs`, where permissions are real giving the directories it creates these modes (Hadoop's
+    /// mkdirs permission with the umask applied: `leaf` for `p`, `parents` for missing ancestors, as
+    /// RawLocalFileSystem does); `None`: 0777 less the process umask. Existing directories keep theirs.
+    pub fn mkdirs_with(&self, p: &FsPath, leaf: Option<u32>, parents: Option<u32>) -> Result<()> {
         if p.is_root() {
             return Ok(());
         }
@@ -121,8 +128,26 @@ impl FileSystem {
         }
         for d in missing.iter().rev() {
             self.backend.mkdir(d)?;
+            let mode = if d == p { leaf } else { parents };
+            if let Some(permission) = mode.filter(|_| self.capabilities().permissions) {
+                self.backend.set_attributes(d, &Attributes { permission: Some(permission), ..Attributes::default() })?;
+            }
         }
         Ok(())
+    }
+
+    /// Hadoop's setPermission/setOwner/setTimes: NotFound if nothing is at `p`; a no-op on stores
+    /// without such metadata (S3A's behaviour), which do not probe.
+    pub fn set_attributes(&self, p: &FsPath, attrs: &Attributes) -> Result<()> {
+        if !self.capabilities().permissions {
+            return Ok(());
+        }
+        self.backend.set_attributes(p, attrs)
+    }
+
+    /// The volume's capacity, used and remaining bytes, where the store has a volume.
+    pub fn space(&self) -> Result<Option<crate::backend::Space>> {
+        self.backend.space()
     }
 
     /// Where directories are implicit only the leaf's marker is written, once no ancestor is a file. The
@@ -170,6 +195,12 @@ impl FileSystem {
     /// file fails unless `overwrite`; a file as parent fails where directories are real. The backend
     /// enforces `overwrite=false` again, atomically, at commit.
     pub fn create(&self, p: &FsPath, overwrite: bool) -> Result<Box<dyn Writer>> {
+        self.create_with(p, &CreateOptions::new(overwrite))
+    }
+
+    /// As `create`, with every option (the published file's permission).
+    pub fn create_with(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>> {
+        let overwrite = opts.overwrite;
         if p.is_root() {
             return Err(Error::at(ErrorKind::IsDirectory, self.display(p), "cannot create a file at the root"));
         }
@@ -187,7 +218,7 @@ impl FileSystem {
                 }
             }
         }
-        self.backend.create(p, &CreateOptions { overwrite })
+        self.backend.create(p, opts)
     }
 
     /// One request: for `overwrite=false` a LIST that finds a file or a directory at `p`, else a LIST of

@@ -199,7 +199,7 @@ impl Backend for ObjectBackend {
         self.0.show(p)
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true }
+        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true, permissions: false }
     }
     /// A lone `Entry` is one LIST whatever is there (a file, a directory, nothing), where a HEAD then a
     /// LIST would cost a directory or a missing path (Spark's `exists` checks) two requests in two round

@@ -7,14 +7,13 @@ final class CommitCapabilities {
   private CommitCapabilities() {}
 
   /** Whether commitfs has {@code capability} (validated, lower case); null: Hadoop's default answers. */
-  static Boolean known(String capability, boolean atomicDirectoryRename) {
+  static Boolean known(String capability, boolean atomicDirectoryRename, boolean permissions) {
     switch (capability) {
       case CommonPathCapabilities.FS_APPEND:
       case CommonPathCapabilities.FS_CONCAT:
       case CommonPathCapabilities.FS_TRUNCATE:
       case CommonPathCapabilities.FS_CHECKSUMS:
       case CommonPathCapabilities.FS_SYMLINKS:
-      case CommonPathCapabilities.FS_PERMISSIONS:
       case CommonPathCapabilities.FS_ACLS:
       case CommonPathCapabilities.FS_XATTRS:
       case CommonPathCapabilities.FS_SNAPSHOTS:
@@ -28,6 +27,8 @@ final class CommitCapabilities {
       case "fs.commitfs.capability.create.exclusive":
       case CommitFileSystem.CREATE_INVISIBLE_UNTIL_CLOSE:
         return true;
+      case CommonPathCapabilities.FS_PERMISSIONS:
+        return permissions;
       case "fs.commitfs.capability.directory.rename.atomic":
         return atomicDirectoryRename;
       default:

@@ -14,9 +14,9 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FsStatus;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Options;
-import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.StorageStatistics;
@@ -62,6 +62,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   private int readBuffer;
   private int writeBuffer;
   private CommitStatistics storeStatistics;
+  private StoreMetadata metadata;
 
   /** The scheme this class answers to before {@link #initialize} (Hadoop's service loader asks). */
   protected String defaultScheme() {
@@ -85,6 +86,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     long handle = NativeFs.connect(scheme, authority, pairs);
     store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
     capabilities = store.call(NativeFs::capabilities);
+    metadata = new StoreMetadata(store, capabilities);
     storeStatistics = new CommitStatistics(uri.toString(), this::nativeCounters);
     String user = UserGroupInformation.getCurrentUser().getShortUserName();
     // {block size, read buffer, write buffer}, read through the native settings table like every key.
@@ -146,45 +148,29 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
       short replication, long blockSize, Progressable progress) throws IOException {
     byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
-    long writer = store.call(h -> NativeFs.create(h, p, overwrite));
+    int mode = umasked(permission, FsPermission.getFileDefault());
+    long writer = store.call(h -> NativeFs.create(h, p, overwrite, mode));
     return new FSDataOutputStream(new CommitOutputStream(qualifiedName(f), writer, writeBuffer), statistics);
   }
 
   @Override
   public FSDataOutputStream createNonRecursive(Path f, FsPermission permission, EnumSet<CreateFlag> flags,
       int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
-    Path parent = makeQualified(f).getParent();
-    if (parent != null) {
-      FileStatus ps;
-      try {
-        ps = getFileStatus(parent);
-      } catch (FileNotFoundException e) {
-        throw new FileNotFoundException("cannot create " + qualifiedName(f) + ": parent directory " + parent
-            + " does not exist (createNonRecursive)");
-      }
-      if (!ps.isDirectory()) {
-        throw new ParentNotDirectoryException("cannot create " + qualifiedName(f) + ": parent " + parent + " is a file");
-      }
-    }
+    CreateRules.requireParentDirectory(this, makeQualified(f));
     return create(f, permission, flags.contains(CreateFlag.OVERWRITE), bufferSize, replication, blockSize, progress);
   }
 
   /**
-   * FileContext's create. Hadoop's default first asks {@code exists(f)} to validate the flags; our create
-   * already refuses an existing file without OVERWRITE (atomically, at open and again at commit), so only
-   * OVERWRITE without CREATE, which needs the file to exist, pays that probe. (Deprecated in FileSystem,
-   * but DelegateToFileSystem, hence every FileContext create, still calls it.)
+   * FileContext's create, with Hadoop's flag rules ({@link CreateRules#appends}). (Deprecated in
+   * FileSystem, but DelegateToFileSystem, hence every FileContext create, still calls it.)
    */
   @Override
   @SuppressWarnings("deprecation")
   protected FSDataOutputStream primitiveCreate(Path f, FsPermission absolutePermission, EnumSet<CreateFlag> flags,
       int bufferSize, short replication, long blockSize, Progressable progress, Options.ChecksumOpt checksumOpt)
       throws IOException {
-    if (flags.contains(CreateFlag.APPEND)) {
+    if (CreateRules.appends(this, f, flags)) {
       return append(f, bufferSize, progress);
-    }
-    if (!flags.contains(CreateFlag.CREATE)) {
-      CreateFlag.validate(f, exists(f), flags);
     }
     return create(f, absolutePermission, flags.contains(CreateFlag.OVERWRITE), bufferSize, replication, blockSize,
         progress);
@@ -238,7 +224,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   @Override
   @Deprecated
   protected void rename(Path src, Path dst, Options.Rename... options) throws IOException {
-    rename(src, dst, overwrites(options) ? NativeFs.RENAME_REPLACE : NativeFs.RENAME_EXACT);
+    rename(src, dst, NativeFs.renameMode(options));
   }
 
   /** The core's one rename; {@code mode} is one of {@code NativeFs.RENAME_*}. */
@@ -254,17 +240,6 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     });
   }
 
-  private static boolean overwrites(Options.Rename... options) {
-    if (options != null) {
-      for (Options.Rename o : options) {
-        if (o == Options.Rename.OVERWRITE) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   @Override
   public boolean delete(Path f, boolean recursive) throws IOException {
     byte[] p = utf8(storePath(f));
@@ -272,15 +247,22 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     return store.call(h -> NativeFs.delete(h, p, recursive));
   }
 
+  /** As RawLocalFileSystem: {@code permission} (default 0777) less the umask for {@code f}, 0777 less it for parents. */
   @Override
   public boolean mkdirs(Path f, FsPermission permission) throws IOException {
     byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
+    int leaf = umasked(permission, FsPermission.getDirDefault());
+    int parents = umasked(null, FsPermission.getDirDefault());
     store.call(h -> {
-      NativeFs.mkdirs(h, p);
+      NativeFs.mkdirs(h, p, leaf, parents);
       return null;
     });
     return true;
+  }
+
+  private int umasked(FsPermission permission, FsPermission otherwise) {
+    return metadata.mode(permission != null ? permission : otherwise, getConf());
   }
 
   /** The status crosses JNI as primitives; its Path is the caller's, qualified (no URI re-parsed). */
@@ -322,19 +304,36 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public RemoteIterator<LocatedFileStatus> listLocatedStatus(Path f) throws IOException {
-    RemoteIterator<FileStatus> it = listStatusIterator(f);
-    return new RemoteIterator<LocatedFileStatus>() {
-      @Override
-      public boolean hasNext() throws IOException {
-        return it.hasNext();
-      }
+    return CommitListing.located(listStatusIterator(f), s -> getFileBlockLocations(s, 0, s.getLen()));
+  }
 
-      @Override
-      public LocatedFileStatus next() throws IOException {
-        FileStatus s = it.next();
-        return new LocatedFileStatus(s, s.isFile() ? getFileBlockLocations(s, 0, s.getLen()) : null);
-      }
-    };
+  // ---- metadata (filec: as RawLocalFileSystem; s3c: no-ops, as S3A) ----
+
+  @Override
+  public void setPermission(Path p, FsPermission permission) throws IOException {
+    metadata.set(utf8(storePath(p)), permission.toShort(), null, null, -1, -1);
+  }
+
+  /** Null leaves that name unchanged; both null is an error, as in RawLocalFileSystem. */
+  @Override
+  public void setOwner(Path p, String username, String groupname) throws IOException {
+    if (username == null && groupname == null) {
+      throw new IOException("setOwner " + qualifiedName(p) + ": username and groupname are both null");
+    }
+    metadata.set(utf8(storePath(p)), -1, username, groupname, -1, -1);
+  }
+
+  /** Times in ms since the epoch; -1 leaves one unchanged. */
+  @Override
+  public void setTimes(Path p, long mtime, long atime) throws IOException {
+    metadata.set(utf8(storePath(p)), -1, null, null, mtime, atime);
+  }
+
+  /** The volume's capacity, used and remaining bytes (filec); S3 has no limit to report (FileSystem's answer). */
+  @Override
+  public FsStatus getStatus(Path p) throws IOException {
+    FsStatus space = metadata.space();
+    return space != null ? space : super.getStatus(p);
   }
 
   // ---- capabilities and lifecycle ----
@@ -346,7 +345,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
     Boolean known = CommitCapabilities.known(
-        validatePathCapabilityArgs(makeQualified(path), capability), atomicDirectoryRename());
+        validatePathCapabilityArgs(makeQualified(path), capability), atomicDirectoryRename(), metadata.permissions());
     return known != null ? known : super.hasPathCapability(path, capability);
   }
 

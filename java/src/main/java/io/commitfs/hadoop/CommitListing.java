@@ -2,8 +2,10 @@ package io.commitfs.hadoop;
 
 import java.io.IOException;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
@@ -52,5 +54,26 @@ final class CommitListing implements RemoteIterator<FileStatus> {
       throw new NoSuchElementException("no more entries in " + codec.path(dir));
     }
     return page.entries.get(index++);
+  }
+
+  /** Block locations of a file, for {@link #located}. */
+  interface Locator {
+    BlockLocation[] of(FileStatus file) throws IOException;
+  }
+
+  /** {@code listLocatedStatus} over a listing: block locations for files, none for directories. */
+  static RemoteIterator<LocatedFileStatus> located(RemoteIterator<FileStatus> it, Locator locator) {
+    return new RemoteIterator<LocatedFileStatus>() {
+      @Override
+      public boolean hasNext() throws IOException {
+        return it.hasNext();
+      }
+
+      @Override
+      public LocatedFileStatus next() throws IOException {
+        FileStatus s = it.next();
+        return new LocatedFileStatus(s, s.isFile() ? locator.of(s) : null);
+      }
+    };
   }
 }
