@@ -130,6 +130,7 @@ class FileContextTest {
   void createFlagsAreValidatedAsHadoopDoes() throws Exception {
     FileContext fc = context();
     Path missing = new Path("/flags2/missing");
+    fc.mkdir(missing.getParent(), null, true); // Hadoop checks the parent before the flags
     assertThrows(HadoopIllegalArgumentException.class, () -> fc.create(missing, null));
     assertThrows(HadoopIllegalArgumentException.class, () -> fc.create(missing, EnumSet.noneOf(CreateFlag.class)));
     assertThrows(HadoopIllegalArgumentException.class,
