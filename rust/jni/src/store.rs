@@ -221,9 +221,8 @@ pub(crate) fn open_writer(
     fs: jlong,
     env: &Env<'_>,
     path: &JByteArray<'_>,
-    overwrite: bool,
-    permission: Option<u32>,
+    opts: &commitfs_core::CreateOptions,
+    performance: bool,
 ) -> NativeResult<Box<dyn commitfs_core::Writer>> {
-    let opts = commitfs_core::CreateOptions { overwrite, permission };
-    Ok(store(fs)?.create_with(&marshal::path(env, path)?, &opts)?)
+    Ok(store(fs)?.create_with(&marshal::path(env, path)?, opts, performance)?)
 }

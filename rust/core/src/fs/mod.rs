@@ -195,17 +195,19 @@ impl FileSystem {
     /// file fails unless `overwrite`; a file as parent fails where directories are real. The backend
     /// enforces `overwrite=false` again, atomically, at commit.
     pub fn create(&self, p: &FsPath, overwrite: bool) -> Result<Box<dyn Writer>> {
-        self.create_with(p, &CreateOptions::new(overwrite))
+        self.create_with(p, &CreateOptions::new(overwrite), false)
     }
 
-    /// As `create`, with every option (the published file's permission).
-    pub fn create_with(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>> {
+    /// As `create`, with every option (the published file's permission), and `performance`: this call
+    /// makes `Policy::relaxed_create_checks`'s bargain even where the store's policy does not (S3A's
+    /// per-call `fs.s3a.create.performance` of `createFile()`).
+    pub fn create_with(&self, p: &FsPath, opts: &CreateOptions, performance: bool) -> Result<Box<dyn Writer>> {
         let overwrite = opts.overwrite;
         if p.is_root() {
             return Err(Error::at(ErrorKind::IsDirectory, self.display(p), "cannot create a file at the root"));
         }
         if self.capabilities().implicit_directories {
-            self.create_checks_implicit(p, overwrite)?;
+            self.create_checks_implicit(p, overwrite, performance || self.policy.relaxed_create_checks)?;
         } else {
             if let Some(s) = self.ask(Probe::Entry(p))? {
                 self.refuse_create_over(p, s.is_dir, overwrite)?;
@@ -226,8 +228,8 @@ impl FileSystem {
     /// only a HEAD of `p` when `overwrite=false`, to fail fast. As S3A, the parent is not probed: where
     /// directories are implicit a file as parent is refused by mkdirs and rename, not by create (the
     /// contract option `create-file-under-file-allowed` says so).
-    fn create_checks_implicit(&self, p: &FsPath, overwrite: bool) -> Result<()> {
-        let probe = match (overwrite, self.policy.relaxed_create_checks) {
+    fn create_checks_implicit(&self, p: &FsPath, overwrite: bool, relaxed: bool) -> Result<()> {
+        let probe = match (overwrite, relaxed) {
             (false, false) => Probe::Entry(p),
             (false, true) => Probe::File(p),
             (true, false) => Probe::Dir(p),

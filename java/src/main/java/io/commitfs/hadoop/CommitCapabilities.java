@@ -1,14 +1,16 @@
 package io.commitfs.hadoop;
 
 import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.impl.PathCapabilitiesSupport;
 
 /** The path capabilities commitfs answers itself ({@link CommitFileSystem#hasPathCapability}). */
 final class CommitCapabilities {
   private CommitCapabilities() {}
 
-  /** Whether commitfs has {@code capability} (validated, lower case); null: Hadoop's default answers. */
-  static Boolean known(String capability, boolean atomicDirectoryRename, boolean permissions) {
-    switch (capability) {
+  /** Whether commitfs has {@code capability} at {@code path} (qualified); null: Hadoop's default answers. */
+  static Boolean known(Path path, String capability, boolean atomicDirectoryRename, boolean permissions) {
+    switch (PathCapabilitiesSupport.validatePathCapabilityArgs(path, capability)) {
       case CommonPathCapabilities.FS_APPEND:
       case CommonPathCapabilities.FS_CONCAT:
       case CommonPathCapabilities.FS_TRUNCATE:

@@ -4,13 +4,13 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.StorageStatistics;
+import org.apache.hadoop.fs.impl.OpenFileParameters;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.fs.statistics.IOStatistics;
 import org.apache.hadoop.fs.statistics.IOStatisticsSource;
@@ -137,20 +138,45 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public FSDataInputStream open(Path f, int bufferSize) throws IOException {
+    return openWithBuffer(f, readBuffer);
+  }
+
+  private FSDataInputStream openWithBuffer(Path f, int buffer) throws IOException {
     byte[] p = utf8(storePath(f));
     statistics.incrementReadOps(1);
     long reader = store.call(h -> NativeFs.openReader(h, p));
-    return new FSDataInputStream(CommitInputStream.open(qualifiedName(f), reader, readBuffer, statistics));
+    return new FSDataInputStream(CommitInputStream.open(qualifiedName(f), reader, buffer, statistics));
+  }
+
+  /** Opens at once with the buffer the read policy asks for ({@link OpenFileOptions}); no status probe. */
+  @Override
+  protected CompletableFuture<FSDataInputStream> openFileWithOptions(Path path, OpenFileParameters parameters)
+      throws IOException {
+    int buffer = OpenFileOptions.readBuffer(parameters.getMandatoryKeys(), parameters.getOptions(), readBuffer,
+        qualifiedName(path));
+    return CompletableFuture.completedFuture(openWithBuffer(path, buffer));
   }
 
   @Override
   public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
       short replication, long blockSize, Progressable progress) throws IOException {
+    return create(f, permission, overwrite, false);
+  }
+
+  /** {@code performance}: skip the open-time probes for this call ({@link CommitCreateBuilder}). */
+  FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, boolean performance)
+      throws IOException {
     byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
-    int mode = umasked(permission, FsPermission.getFileDefault());
-    long writer = store.call(h -> NativeFs.create(h, p, overwrite, mode));
+    int mode = metadata.mode(permission, FsPermission.getFileDefault(), getConf());
+    long writer = store.call(h -> NativeFs.create(h, p, overwrite, mode, performance));
     return new FSDataOutputStream(new CommitOutputStream(qualifiedName(f), writer, writeBuffer), statistics);
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes") // FileSystem's own signature
+  public FSDataOutputStreamBuilder createFile(Path path) {
+    return new CommitCreateBuilder(this, path);
   }
 
   @Override
@@ -214,12 +240,9 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   }
 
   /**
-   * FileSystem's rename with options, without the default's status probes and delete-then-rename:
-   * exactly to {@code dst}. Without {@code OVERWRITE} it fails with FileAlreadyExistsException if anything
-   * is there, atomically. With it ({@code Options.Rename.OVERWRITE} rules) a file replaces a file
-   * atomically (readers see the old or the new one, never nothing); a directory replaces only an empty
-   * directory, by delete then rename (not atomic); a file and a directory never replace each other
-   * (IOException), nor does anything a non-empty directory.
+   * FileSystem's rename with options, without the default's probes and delete-then-rename: exactly to
+   * {@code dst}; FileAlreadyExistsException if anything is there, or with {@code OVERWRITE} a file replaced
+   * atomically, an empty directory by delete then rename (the table in rust/core/src/fs/rename.rs).
    */
   @Override
   @Deprecated
@@ -252,17 +275,13 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   public boolean mkdirs(Path f, FsPermission permission) throws IOException {
     byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
-    int leaf = umasked(permission, FsPermission.getDirDefault());
-    int parents = umasked(null, FsPermission.getDirDefault());
+    int leaf = metadata.mode(permission, FsPermission.getDirDefault(), getConf());
+    int parents = metadata.mode(null, FsPermission.getDirDefault(), getConf());
     store.call(h -> {
       NativeFs.mkdirs(h, p, leaf, parents);
       return null;
     });
     return true;
-  }
-
-  private int umasked(FsPermission permission, FsPermission otherwise) {
-    return metadata.mode(permission != null ? permission : otherwise, getConf());
   }
 
   /** The status crosses JNI as primitives; its Path is the caller's, qualified (no URI re-parsed). */
@@ -288,12 +307,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public FileStatus[] listStatus(Path f) throws IOException {
-    List<FileStatus> all = new ArrayList<>();
-    RemoteIterator<FileStatus> it = listStatusIterator(f);
-    while (it.hasNext()) {
-      all.add(it.next());
-    }
-    return all.toArray(new FileStatus[0]);
+    return CommitListing.all(listStatusIterator(f));
   }
 
   /** Fetches {@value #LIST_PAGE} entries per native call, the first page eagerly (so a missing path fails here). */
@@ -314,10 +328,9 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     metadata.set(utf8(storePath(p)), permission.toShort(), null, null, -1, -1);
   }
 
-  /** Null leaves that name unchanged; both null is an error, as in RawLocalFileSystem. */
   @Override
   public void setOwner(Path p, String username, String groupname) throws IOException {
-    if (username == null && groupname == null) {
+    if (username == null && groupname == null) { // as RawLocalFileSystem; one null: unchanged
       throw new IOException("setOwner " + qualifiedName(p) + ": username and groupname are both null");
     }
     metadata.set(utf8(storePath(p)), -1, username, groupname, -1, -1);
@@ -344,13 +357,9 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
-    Boolean known = CommitCapabilities.known(
-        validatePathCapabilityArgs(makeQualified(path), capability), atomicDirectoryRename(), metadata.permissions());
+    Boolean known = CommitCapabilities.known(makeQualified(path), capability, atomicDirectoryRename(),
+        metadata.permissions());
     return known != null ? known : super.hasPathCapability(path, capability);
-  }
-
-  private static String validatePathCapabilityArgs(Path path, String capability) {
-    return org.apache.hadoop.fs.impl.PathCapabilitiesSupport.validatePathCapabilityArgs(path, capability);
   }
 
   /** No delegation tokens: Spark and YARN must not ask for any. */

@@ -76,4 +76,13 @@ final class CommitListing implements RemoteIterator<FileStatus> {
       }
     };
   }
+
+  /** Every entry of a listing, for {@code listStatus}. */
+  static FileStatus[] all(RemoteIterator<FileStatus> it) throws IOException {
+    java.util.List<FileStatus> all = new java.util.ArrayList<>();
+    while (it.hasNext()) {
+      all.add(it.next());
+    }
+    return all.toArray(new FileStatus[0]);
+  }
 }

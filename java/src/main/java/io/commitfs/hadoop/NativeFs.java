@@ -102,8 +102,12 @@ final class NativeFs {
 
   static native void closeReader(long reader);
 
-  /** A writer for {@code path}; {@code mode} the published file's bits where permissions are real (-1: default). */
-  static native long create(long fs, byte[] path, boolean overwrite, int mode) throws IOException;
+  /**
+   * A writer for {@code path}; {@code mode} the published file's bits where permissions are real (-1:
+   * default); {@code performance}: no open-time probes for this call (S3A's create performance).
+   */
+  static native long create(long fs, byte[] path, boolean overwrite, int mode, boolean performance)
+      throws IOException;
 
   /**
    * Hands the first {@code filled} bytes of the buffer the previous call returned to the writer (0 on the

@@ -27,12 +27,13 @@ final class StoreMetadata {
   }
 
   /**
-   * The mode a new file or directory gets: {@code permission} less the configured umask
-   * ({@code fs.permissions.umask-mode}: Hadoop's key, read by Hadoop as for every FileSystem), or -1 (the
-   * store's default) where permissions are not real.
+   * The mode a new file or directory gets: {@code permission} (null: {@code otherwise}) less the
+   * configured umask ({@code fs.permissions.umask-mode}: Hadoop's key, read by Hadoop as for every
+   * FileSystem), or -1 (the store's default) where permissions are not real.
    */
-  int mode(FsPermission permission, Configuration conf) {
-    return permissions ? permission.applyUMask(FsPermission.getUMask(conf)).toShort() : -1;
+  int mode(FsPermission permission, FsPermission otherwise, Configuration conf) {
+    FsPermission p = permission != null ? permission : otherwise;
+    return permissions ? p.applyUMask(FsPermission.getUMask(conf)).toShort() : -1;
   }
 
   /**
