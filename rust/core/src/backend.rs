@@ -88,6 +88,8 @@ pub struct Capabilities {
     pub durable_close: bool,
     /// Permissions, owners and times are real and settable (`set_attributes`): POSIX, not object stores.
     pub permissions: bool,
+    /// A whole tree lists in flat pages (`list_tree_page`: one request per 1,000 keys on S3).
+    pub flat_listing: bool,
 }
 
 /// An open file. Reads are positional so one reader serves concurrent positioned reads.
@@ -183,6 +185,13 @@ pub trait Backend: Send + Sync + 'static {
     /// One page of the children of directory `dir`, sorted by name, excluding commitfs' own temporary
     /// entries; `None` if `dir` is not a directory.
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>>;
+
+    /// Where `flat_listing`: one page of everything below directory `dir` at any depth, in path order
+    /// (files, and the directories the store records; others show in the paths below them); `None` if
+    /// `dir` is not a directory. Other backends are never asked.
+    fn list_tree_page(&self, dir: &FsPath, _start_after: Option<&str>, _max: usize) -> Result<Option<ListPage>> {
+        Err(crate::Error::invalid(format!("{}: this store has no flat listing", self.display(dir))))
+    }
 
     /// Opens a file for reading: NotFound if missing, IsDirectory if a directory.
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>>;

@@ -48,7 +48,8 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_release<'l>(mut env: Env
     run(&mut env, |_| Ok(drop(unsafe { take::<Store>(fs, STORE)? })))
 }
 
-/// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions.
+/// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions;
+/// bit 4: flat tree listing.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> jint {
     run(&mut env, |_| {
@@ -56,7 +57,8 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env
         Ok(c.atomic_dir_rename as jint
             | (c.implicit_directories as jint) << 1
             | (c.durable_close as jint) << 2
-            | (c.permissions as jint) << 3)
+            | (c.permissions as jint) << 3
+            | (c.flat_listing as jint) << 4)
     })
 }
 
@@ -103,14 +105,38 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_list<'l>(
     start_after: JString<'l>,
     max: jint,
 ) -> JByteArray<'l> {
-    run(&mut env, |env| {
-        let dir = marshal::path(env, &path)?;
-        let after = marshal::optional_string(env, &start_after)?;
-        let page = store(fs)?.list(&dir, after.as_deref(), max.max(0) as usize)?;
-        let mut e = Encoder::default();
-        e.page(&page, &dir);
-        bytes(env, &e.into_bytes())
-    })
+    run(&mut env, |env| encoded_page(env, fs, &path, &start_after, max, false))
+}
+
+/// One flat page of the whole tree below `path` (`FileSystem::list_tree`), encoded as `list`'s pages.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_listTree<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JByteArray<'l>,
+    start_after: JString<'l>,
+    max: jint,
+) -> JByteArray<'l> {
+    run(&mut env, |env| encoded_page(env, fs, &path, &start_after, max, true))
+}
+
+fn encoded_page<'l>(
+    env: &mut Env<'l>,
+    fs: jlong,
+    path: &JByteArray<'_>,
+    start_after: &JString<'_>,
+    max: jint,
+    tree: bool,
+) -> NativeResult<JByteArray<'l>> {
+    let dir = marshal::path(env, path)?;
+    let after = marshal::optional_string(env, start_after)?;
+    let store = store(fs)?;
+    let max = max.max(0) as usize;
+    let page = if tree { store.list_tree(&dir, after.as_deref(), max)? } else { store.list(&dir, after.as_deref(), max)? };
+    let mut e = Encoder::default();
+    e.page(&page, &dir);
+    bytes(env, &e.into_bytes())
 }
 
 /// A permission from Java: bits, or negative for the store's default.

@@ -70,9 +70,28 @@ impl FileSystem {
     /// One page of a listing. Listing a file yields that file (Hadoop's `listStatus` rule).
     pub fn list(&self, p: &FsPath, start_after: Option<&str>, max: usize) -> Result<ListPage> {
         let max = if max == 0 { DEFAULT_PAGE } else { max };
-        if let Some(page) = self.backend.list_page(p, start_after, max)? {
-            return Ok(page);
+        match self.backend.list_page(p, start_after, max)? {
+            Some(page) => Ok(page),
+            None => self.list_non_directory(p, start_after),
         }
+    }
+
+    /// One page of everything below `p` at any depth (Hadoop's `listFiles(p, true)` and content summary)
+    /// where the store lists trees flat (`Capabilities::flat_listing`): files, and the directories the
+    /// store records, in path order; `next` resumes. Listing a file yields that file.
+    pub fn list_tree(&self, p: &FsPath, start_after: Option<&str>, max: usize) -> Result<ListPage> {
+        if !self.capabilities().flat_listing {
+            return Err(Error::invalid(format!("{}: this store lists directory by directory", self.display(p))));
+        }
+        let max = if max == 0 { DEFAULT_PAGE } else { max };
+        match self.backend.list_tree_page(p, start_after, max)? {
+            Some(page) => Ok(page),
+            None => self.list_non_directory(p, start_after),
+        }
+    }
+
+    /// What listing `p` gives when it is no directory: the file, or NotFound.
+    fn list_non_directory(&self, p: &FsPath, start_after: Option<&str>) -> Result<ListPage> {
         if p.is_root() {
             return Ok(ListPage::default());
         }

@@ -232,6 +232,35 @@ impl Shared {
         Ok(Some(ListPage { entries, next }))
     }
 
+    /// One page of everything below `dir` at any depth, in key order, from one non-delimited LIST of up
+    /// to `max` (≤ 1000) keys, as S3A lists trees: files, and directories where a marker stands (other
+    /// directories show through the paths of what is below them). `start_after` is the last page's
+    /// `next`, a path relative to `dir`. `None` if no key lies below `dir`.
+    pub async fn list_tree_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        let prefix = dir.dir_prefix();
+        let after_raw = start_after.map(|s| format!("{prefix}{s}"));
+        let req = ListRequest { prefix: &prefix, delimited: false, start_after: after_raw.as_deref(), max_keys: max.clamp(1, 1000), token: None };
+        let page = self.keys.list(req).await?;
+        if page.objects.is_empty() && start_after.is_none() && !dir.is_root() {
+            return Ok(None);
+        }
+        let next = page.next.as_ref().and(page.objects.last()).map(|o| o.key[prefix.len()..].to_string());
+        let entries = page
+            .objects
+            .iter()
+            .filter(|o| o.key.len() > prefix.len() && !(dir.is_root() && o.key.starts_with(RESERVED_PREFIX)))
+            .filter_map(|o| {
+                let (key, is_dir) = match o.key.strip_suffix('/') {
+                    Some(marker) => (marker, true),
+                    None => (o.key.as_str(), false),
+                };
+                let path = FsPath::parse(&format!("/{key}")).ok()?;
+                Some(if is_dir { FileStatus::dir(path, 0) } else { FileStatus::file(path, o.size, o.modified_ms) })
+            })
+            .collect();
+        Ok(Some(ListPage { entries, next }))
+    }
+
     /// Drops common prefixes that no key lies under any more, where the store's delimited listings lag
     /// (one non-delimited LIST per child directory, in parallel; see `verify_listed_dirs`).
     async fn confirmed_prefixes(&self, prefixes: Vec<String>) -> Result<Vec<String>> {

@@ -199,7 +199,7 @@ impl Backend for ObjectBackend {
         self.0.show(p)
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true, permissions: false }
+        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true, permissions: false, flat_listing: true }
     }
     /// A lone `Entry` is one LIST whatever is there (a file, a directory, nothing), where a HEAD then a
     /// LIST would cost a directory or a missing path (Spark's `exists` checks) two requests in two round
@@ -211,6 +211,12 @@ impl Backend for ObjectBackend {
         block_on(async {
             self.0.recovery.before_listing(&self.0).await; // a listing must not see a crashed rename half done
             self.0.list_page(dir, start_after, max).await
+        })
+    }
+    fn list_tree_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        block_on(async {
+            self.0.recovery.before_listing(&self.0).await;
+            self.0.list_tree_page(dir, start_after, max).await
         })
     }
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -52,6 +53,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
    */
   public static final String CREATE_INVISIBLE_UNTIL_CLOSE = "fs.commitfs.capability.create.invisible-until-close";
   private static final int CAP_ATOMIC_DIR_RENAME = 1;
+  private static final int CAP_FLAT_LISTING = 1 << 4;
 
   private String scheme;
   private URI uri;
@@ -314,6 +316,25 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   @Override
   public RemoteIterator<FileStatus> listStatusIterator(Path f) throws IOException {
     return new CommitListing(store, codec, statistics, storePath(f), LIST_PAGE);
+  }
+
+  /** Recursive on a store that lists trees flat (s3c): one LIST per 1,000 keys ({@link TreeListing}). */
+  @Override
+  public RemoteIterator<LocatedFileStatus> listFiles(Path f, boolean recursive) throws IOException {
+    if (!recursive || (capabilities & CAP_FLAT_LISTING) == 0) {
+      return super.listFiles(f, recursive);
+    }
+    return CommitListing.located(TreeListing.files(treeListing(f)), s -> getFileBlockLocations(s, 0, s.getLen()));
+  }
+
+  @Override
+  public ContentSummary getContentSummary(Path f) throws IOException {
+    boolean flat = (capabilities & CAP_FLAT_LISTING) != 0;
+    return flat ? TreeListing.summary(makeQualified(f), treeListing(f)) : super.getContentSummary(f);
+  }
+
+  private RemoteIterator<FileStatus> treeListing(Path f) throws IOException {
+    return new CommitListing(store, codec, statistics, storePath(f), LIST_PAGE, true);
   }
 
   @Override

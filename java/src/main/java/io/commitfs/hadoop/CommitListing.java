@@ -19,11 +19,19 @@ final class CommitListing implements RemoteIterator<FileStatus> {
   private final String dir;
   private final byte[] dirBytes;
   private final int pageSize;
+  /** The whole tree below {@code dir} in flat pages ({@code NativeFs.listTree}), not its children. */
+  private final boolean tree;
   private StatusCodec.Page page;
   private int index;
 
   CommitListing(NativeObject store, StatusCodec codec, FileSystem.Statistics statistics, String dir, int pageSize)
       throws IOException {
+    this(store, codec, statistics, dir, pageSize, false);
+  }
+
+  CommitListing(NativeObject store, StatusCodec codec, FileSystem.Statistics statistics, String dir, int pageSize,
+      boolean tree) throws IOException {
+    this.tree = tree;
     this.store = store;
     this.codec = codec;
     this.statistics = statistics;
@@ -35,7 +43,8 @@ final class CommitListing implements RemoteIterator<FileStatus> {
   }
 
   private StatusCodec.Page fetch(String after) throws IOException {
-    return codec.page(store.call(h -> NativeFs.list(h, dirBytes, after, pageSize)), dir);
+    return codec.page(store.call(h -> tree ? NativeFs.listTree(h, dirBytes, after, pageSize)
+        : NativeFs.list(h, dirBytes, after, pageSize)), dir);
   }
 
   @Override

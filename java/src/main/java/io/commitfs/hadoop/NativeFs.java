@@ -24,7 +24,7 @@ final class NativeFs {
   /** {live, idle}: native stores some FileSystem holds, and stores waiting to be released. */
   static native long[] storeCensus();
 
-  /** Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions. */
+  /** Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions; bit 4: flat tree listing. */
   static native int capabilities(long fs);
 
   static native String counters(long fs);
@@ -45,6 +45,12 @@ final class NativeFs {
 
   /** One encoded page of children sorted by name, after {@code startAfter} (null: from the start). */
   static native byte[] list(long fs, byte[] path, String startAfter, int max) throws IOException;
+
+  /**
+   * One encoded page of everything below {@code path} at any depth, in path order (files, and directories
+   * the store records), where capability bit 4 says the store lists trees flat (one LIST per 1,000 keys).
+   */
+  static native byte[] listTree(long fs, byte[] path, String startAfter, int max) throws IOException;
 
   /** Creates {@code path} and missing parents with these modes where permissions are real (-1: default). */
   static native void mkdirs(long fs, byte[] path, int leafMode, int parentMode) throws IOException;
