@@ -150,13 +150,19 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     return new FSDataInputStream(CommitInputStream.open(qualifiedName(f), reader, buffer, statistics));
   }
 
-  /** Opens at once with the buffer the read policy asks for ({@link OpenFileOptions}); no status probe. */
+  /** Opens at once with the buffer the read policy asks for ({@link OpenFileOptions}), probing nothing. */
   @Override
   protected CompletableFuture<FSDataInputStream> openFileWithOptions(Path path, OpenFileParameters parameters)
       throws IOException {
     int buffer = OpenFileOptions.readBuffer(parameters.getMandatoryKeys(), parameters.getOptions(), readBuffer,
         qualifiedName(path));
-    return CompletableFuture.completedFuture(openWithBuffer(path, buffer));
+    CompletableFuture<FSDataInputStream> opened = new CompletableFuture<>();
+    try { // Hadoop's contract: an open failure surfaces through the future, unknown keys at build()
+      opened.complete(openWithBuffer(path, buffer));
+    } catch (IOException | RuntimeException e) {
+      opened.completeExceptionally(e);
+    }
+    return opened;
   }
 
   @Override
