@@ -16,8 +16,6 @@ import os
 import statistics
 from urllib.parse import urlparse
 
-import json
-import urllib.request
 import uuid
 from contextlib import ExitStack
 
@@ -25,6 +23,7 @@ import pytest
 
 from harness.child import ChildDriver, driver_conf, read_records
 from harness.s3server import S3Server
+from harness.sts_counter import StsCounter
 from harness.targets import Target, commitfs_conf, pinned_local_conf
 
 DEFAULT_BATCHES = 40
@@ -52,16 +51,18 @@ def test_long_run_stays_flat(target, spark, tmp_path, metric, credentials):
         if credentials == "assumed-role":
             if target.scheme != "s3c":
                 pytest.skip("session credentials are an S3 matter: s3c only (conftest deselects this)")
-            # moto's STS implements AssumeRole; its S3 serves the checkpoint with the rotating sessions
-            target = assumed_role_target(stack.enter_context(S3Server("moto")), target)
+            # moto's STS implements AssumeRole (counted on the way); its S3 serves the checkpoint
+            moto = stack.enter_context(S3Server("moto"))
+            sts = stack.enter_context(StsCounter(moto.endpoint))
+            target = assumed_role_target(moto, sts.endpoint, target)
         run_long(target, spark, tmp_path, metric)
         if credentials == "assumed-role":
-            sessions = assumed_sessions(target.s3)
+            sessions = sts.assume_role_calls
             metric("STS sessions (AssumeRole calls)", sessions)
             assert sessions >= 3, f"credentials rotated {sessions - 1} times: expected >= 2 renewals"
 
 
-def assumed_role_target(moto: S3Server, like: Target) -> Target:
+def assumed_role_target(moto: S3Server, sts_endpoint: str, like: Target) -> Target:
     """s3c on moto, signing with sessions of ROLE_ARN that AssumedRoleCredentialProvider renews."""
     conf = {**pinned_local_conf(), **commitfs_conf("s3c", like.jar)}
     for key, value in {
@@ -69,19 +70,15 @@ def assumed_role_target(moto: S3Server, like: Target) -> Target:
         "aws.credentials.provider": "org.apache.hadoop.fs.s3a.auth.AssumedRoleCredentialProvider",
         "assumed.role.arn": ROLE_ARN,
         "assumed.role.session.duration": str(SESSION_SECONDS),
-        "assumed.role.sts.endpoint": moto.endpoint,
+        "assumed.role.sts.endpoint": sts_endpoint,
         "assumed.role.sts.endpoint.region": moto.region,
         "assumed.role.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
         "access.key": moto.access_key, "secret.key": moto.secret_key,
+        # moto ignores If-None-Match on CopyObject: the store's first-use probe refuses `header`.
+        "copy-if-not-exists": "multipart",
     }.items():
         conf[f"spark.hadoop.fs.s3c.{key}"] = value
     return Target("s3c", f"s3c://{moto.bucket}/e2e-{uuid.uuid4().hex[:10]}", conf, None, moto, like.jar)
-
-
-def assumed_sessions(moto: S3Server) -> int:
-    """AssumeRole calls moto's STS answered (its model dump lists every assumed-role session)."""
-    with urllib.request.urlopen(moto.endpoint + "/moto-api/data.json", timeout=30) as answer:
-        return len(json.load(answer).get("sts", {}).get("AssumedRole", []))
 
 
 def run_long(target, spark, tmp_path, metric):

@@ -60,7 +60,14 @@ public abstract class StoreFileSystem extends FileSystem implements IOStatistics
     String authority = name.getAuthority();
     uri = URI.create(scheme + "://" + (authority == null ? "" : authority) + "/");
     String[] pairs = StoreConfig.relevantPairs(conf, scheme);
-    long handle = NativeFs.connect(scheme, authority, pairs);
+    long handle;
+    // A Java credential provider class the store loads gets this FileSystem's Configuration.
+    CredentialBridge.INITIALIZING.set(conf);
+    try {
+      handle = NativeFs.connect(scheme, authority, pairs);
+    } finally {
+      CredentialBridge.INITIALIZING.remove();
+    }
     store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
     capabilities = store.call(NativeFs::capabilities);
     metadata = new StoreMetadata(store, capabilities);
