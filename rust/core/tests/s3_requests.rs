@@ -102,7 +102,7 @@ fn measure_all(kind: &'static str) {
 
     let new = g::p(&b, "dir/new");
     let (_, m) = f.measure(|| {
-        let mut w = f.backend.create(&new, &CreateOptions { overwrite: false }).unwrap();
+        let mut w = f.backend.create(&new, &CreateOptions::new(false)).unwrap();
         w.write(b"abc").unwrap();
         w.commit().unwrap();
     });
@@ -303,4 +303,58 @@ fn seaweed_request_counts() {
 #[test]
 fn moto_request_counts() {
     measure_all("moto");
+}
+
+/// A tree lists flat, as S3A lists it for `listFiles(path, true)` and content summaries: 40 files in 41
+/// directories (and an empty directory's marker) in one LIST, 1,001 keys in ceil(1001 / 1000) = 2.
+fn measure_tree_listing(kind: &'static str) {
+    let f = Fixture::s3(kind, &[]);
+    let b = fresh_base("tree");
+    for i in 0..40 {
+        g::put(&f.fs, &g::p(&b, &format!("d{i}/e{}/f", i % 3)), b"x");
+    }
+    f.fs.mkdirs(&g::p(&b, "empty")).unwrap();
+    f.fs.list(&b, None, 1).unwrap(); // the first listing's look for interrupted renames, once a minute
+    let (page, m) = f.measure(|| f.fs.list_tree(&b, None, 1000).unwrap());
+    assert_eq!((m.get("LIST"), total(&m)), (Some(&1), 1), "{kind}: {m:?}");
+    assert!(page.next.is_none());
+    assert_eq!(page.entries.iter().filter(|e| !e.is_dir).count(), 40);
+    assert!(page.entries.iter().any(|e| e.is_dir && e.path == g::p(&b, "empty")), "the marker is a directory");
+    let mut sorted = page.entries.clone();
+    sorted.sort_by(|a, c| a.path.to_string().cmp(&c.path.to_string()));
+    assert_eq!(sorted, page.entries, "in path order");
+    let big = fresh_base("tree-big");
+    let names: Vec<String> = (0..1001).map(|i| format!("k{i:05}")).collect();
+    let puts = names.iter().map(|n| {
+        let store = f.backend.store().clone();
+        let loc = object_store::path::Path::from(g::p(&big, &format!("{}/{n}", &n[..4])).key());
+        async move { object_store::ObjectStoreExt::put(&store, &loc, bytes::Bytes::from_static(b"y").into()).await.unwrap() }
+    });
+    commitfs_core::runtime::block_on(futures::StreamExt::collect::<Vec<_>>(futures::StreamExt::buffer_unordered(futures::stream::iter(puts), 32)));
+    let (count, m) = f.measure(|| {
+        let (mut after, mut n) = (None::<String>, 0);
+        loop {
+            let page = f.fs.list_tree(&big, after.as_deref(), 1000).unwrap();
+            n += page.entries.len();
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return n,
+            }
+        }
+    });
+    assert_eq!(count, 1001);
+    assert_eq!((m.get("LIST"), total(&m)), (Some(&2), 2), "{kind}: {m:?}");
+    let (r, _) = f.measure(|| f.fs.list_tree(&g::p(&b, "d1/e1/f"), None, 1000));
+    assert_eq!(r.unwrap().entries.len(), 1, "a file lists as itself");
+    assert_eq!(f.fs.list_tree(&g::p(&b, "missing"), None, 1000).unwrap_err().kind, ErrorKind::NotFound);
+}
+
+#[test]
+fn seaweed_tree_listing_request_counts() {
+    measure_tree_listing("seaweed");
+}
+
+#[test]
+fn moto_tree_listing_request_counts() {
+    measure_tree_listing("moto");
 }

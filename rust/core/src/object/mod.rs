@@ -144,6 +144,12 @@ impl Shared {
         self.recovery.before_listing(&self.client, &self.copier, self.tuning.copy_concurrency).await;
         self.client.list_page(dir, start_after, max, &self.tuning).await
     }
+
+    /// As `list_page`, for a flat page of the whole tree (`Client::list_tree_page`).
+    async fn list_tree_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<crate::backend::ListPage>> {
+        self.recovery.before_listing(&self.client, &self.copier, self.tuning.copy_concurrency).await;
+        self.client.list_tree_page(dir, start_after, max).await
+    }
 }
 
 /// `FsPath` keys are always valid object_store paths: no empty, `.`/`..` or control-character segments.

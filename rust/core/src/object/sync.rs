@@ -67,7 +67,7 @@ impl Backend for ObjectBackend {
         self.0.client.show(p)
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true }
+        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true, permissions: false, flat_listing: true }
     }
     /// A lone `Entry` is one LIST whatever is there (a file, a directory, nothing), where a HEAD then a
     /// LIST would cost a directory or a missing path (Spark's `exists` checks) two requests in two round
@@ -77,6 +77,9 @@ impl Backend for ObjectBackend {
     }
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         block_on(self.0.list_page(dir, start_after, max))
+    }
+    fn list_tree_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        block_on(self.0.list_tree_page(dir, start_after, max))
     }
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
         let s = &self.0;

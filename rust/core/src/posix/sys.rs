@@ -25,9 +25,13 @@ pub enum Op {
     Rmdir,
     Readdir,
     Realpath,
+    Chmod,
+    Chown,
+    Utimes,
+    Statvfs,
 }
 
-const OPS: [(Op, &str); 13] = [
+const OPS: [(Op, &str); 17] = [
     (Op::Open, "open"),
     (Op::Read, "read"),
     (Op::Write, "write"),
@@ -41,6 +45,10 @@ const OPS: [(Op, &str); 13] = [
     (Op::Rmdir, "rmdir"),
     (Op::Readdir, "readdir"),
     (Op::Realpath, "realpath"),
+    (Op::Chmod, "chmod"),
+    (Op::Chown, "chown"),
+    (Op::Utimes, "utimes"),
+    (Op::Statvfs, "statvfs"),
 ];
 
 /// Cumulative syscall counts. Relaxed atomics: the counts are statistics, not synchronisation.

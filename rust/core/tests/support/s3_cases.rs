@@ -92,7 +92,7 @@ pub fn large_exclusive_create(f: &Fixture) {
     let p = g::p(&b, "big");
     let data: Vec<u8> = (0..(21u32 << 20)).map(|i| (i % 253) as u8).collect();
     let write = |overwrite: bool, data: &[u8]| {
-        let mut w = f.backend.create(&p, &commitfs_core::CreateOptions { overwrite }).unwrap();
+        let mut w = f.backend.create(&p, &commitfs_core::CreateOptions::new(overwrite)).unwrap();
         for c in data.chunks(1 << 20) {
             w.write(c).unwrap();
         }
