@@ -16,11 +16,13 @@ mod hooks;
 mod journal;
 mod keys;
 mod listing;
+mod network;
 mod publish;
 mod readahead;
 mod reader;
 mod recovery;
 mod rename;
+mod request_options;
 mod retries;
 mod s3;
 mod unreachable;
@@ -77,8 +79,9 @@ impl ObjectBackend {
         let connector = counting::CountingConnector::default();
         let counters = connector.counters.clone();
         let settings = ObjectSettings::read(scheme, bucket, conf)?;
+        crate::settings::warn_unsupported(conf, scheme);
         let built = s3::build(scheme, bucket, &settings, connector)?;
-        Self::assemble(scheme, bucket, &settings, Arc::new(built.store), Arc::new(built.keys), Some(built.copy_mode), Some(counters))
+        Self::assemble(scheme, bucket, &settings, built.store, Arc::new(built.keys), Some(built.copy_mode), Some(counters))
     }
 
     /// An in-process store, private to this backend (two `memc://` authorities never share data).
