@@ -76,7 +76,12 @@ impl RequestSettings {
 fn read_encryption(s: &Settings<'_>) -> Result<Option<Encryption>> {
     let algorithm = s.word(&ENCRYPTION_ALGORITHM)?;
     let key = s.word(&ENCRYPTION_KEY)?.map(Secret);
-    let (alg_key, key_key) = (source(s, &ENCRYPTION_ALGORITHM), source(s, &ENCRYPTION_KEY));
+    let alg_key = source(s, &ENCRYPTION_ALGORITHM);
+    // Unset, the key is named as the user wrote the algorithm: `fs.s3a.bucket.b.` + `encryption.key`.
+    let key_key = s.raw(&ENCRYPTION_KEY).map(|(k, _)| k).unwrap_or_else(|| {
+        let prefix = [ENCRYPTION_ALGORITHM.name, "server-side-encryption-algorithm"].iter().find_map(|n| alg_key.strip_suffix(n));
+        format!("{}{}", prefix.unwrap_or("fs.s3c."), ENCRYPTION_KEY.name)
+    });
     let shown = algorithm.as_deref().unwrap_or("none").to_ascii_uppercase();
     let no_key = |what: &str| match &key {
         Some(_) => Err(Error::invalid(format!("{alg_key}={shown} takes no key, but {key_key} is set: {what}"))),
