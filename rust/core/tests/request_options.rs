@@ -172,6 +172,7 @@ fn a_bad_encryption_configuration_is_refused_naming_the_key() {
         (vec![("fs.s3a.encryption.algorithm", "SSE-KMX")], "fs.s3a.encryption.algorithm=SSE-KMX: expected"),
         (vec![("fs.s3a.encryption.algorithm", "SSE-C")], "needs fs.s3a.encryption.key"),
         (vec![("fs.s3a.acl.default", "public-read")], "fs.s3a.acl.default=public-read"),
+        (vec![("fs.s3a.encryption.algorithm", "SSE-C"), ("fs.s3a.encryption.key", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")], "copy-if-not-exists=multipart cannot copy SSE-C objects"),
     ] {
         let e = ObjectBackend::s3("s3c", &s.bucket, &s.config(&extra)).err().expect("refused").to_string();
         assert!(e.contains(wanted), "{extra:?}: {e}");
