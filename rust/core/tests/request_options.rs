@@ -192,7 +192,7 @@ fn make_ca(dir: &std::path::Path) {
 }
 
 #[test]
-fn a_tls_endpoint_signed_by_a_private_ca_is_trusted_through_the_ca_bundle() {
+fn a_tls_endpoint_signed_by_a_private_ca_is_trusted_through_the_ca_bundle_or_the_jvm_anchors() {
     let s = server("moto");
     let dir = std::env::temp_dir().join(format!("commitfs-tls-{}-{:08x}", std::process::id(), rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -205,6 +205,11 @@ fn a_tls_endpoint_signed_by_a_private_ca_is_trusted_through_the_ca_bundle() {
     let trusted = [("fs.s3c.endpoint", endpoint.as_str()), ("fs.s3c.connection.ssl.ca-bundle", ca.as_str())];
     let fs = FileSystem::new(Arc::new(s.backend(&trusted)));
     g::put(&fs, &g::p(&b, "f"), b"over tls");
+    assert_eq!(g::read_all(&fs, &g::p(&b, "f")).unwrap(), b"over tls");
+    // The JVM face's way: its trust anchors as PEM, with connection.ssl.trust-jvm.
+    let anchors = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
+    let jvm = [("fs.s3c.endpoint", endpoint.as_str()), ("fs.s3a.connection.ssl.trust-jvm", "true"), ("fs.commitfs.jvm.trust-anchors", anchors.as_str())];
+    let fs = FileSystem::new(Arc::new(s.backend(&jvm)));
     assert_eq!(g::read_all(&fs, &g::p(&b, "f")).unwrap(), b"over tls");
     let started = std::time::Instant::now();
     let untrusted = FileSystem::new(Arc::new(s.backend(&[("fs.s3c.endpoint", endpoint.as_str())])));

@@ -1,5 +1,5 @@
 //! How S3 requests travel, from `settings::NetworkSettings` (S3A's `proxy.*`, `connection.maximum`,
-//! `connection.timeout`, and `connection.ssl.ca-bundle`): applied to object_store's client options, so
+//! `connection.timeout`, and `connection.ssl.ca-bundle` / `trust-jvm`): applied to object_store's client options, so
 //! object_store's requests and commitfs's raw ones (which share its HTTP client) go the same way.
 
 use crate::error::{Error, Result};
@@ -21,6 +21,13 @@ pub fn client_options(mut options: ClientOptions, n: &NetworkSettings) -> Result
     }
     if let Some(path) = &n.ca_bundle {
         for cert in ca_bundle(path)? {
+            options = options.with_root_certificate(cert);
+        }
+    }
+    if let Some(pem) = &n.jvm_trust_anchors {
+        let certs = Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|e| Error::invalid(format!("the JVM's trust anchors (connection.ssl.trust-jvm) are not PEM certificates: {e}")))?;
+        for cert in certs {
             options = options.with_root_certificate(cert);
         }
     }

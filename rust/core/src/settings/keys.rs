@@ -59,6 +59,9 @@ pub const NO_PROXY: Key = bucket("proxy.no-proxy", Text, Unset("none"), OBJ);
 pub const CONNECTION_MAXIMUM: Key = bucket("connection.maximum", Count { min: 1 }, Unset("unlimited"), OBJ);
 pub const SOCKET_TIMEOUT: Key = bucket("connection.timeout", Duration { bare_ms: 1 }, Unset("none (the request timeout bounds reads)"), OBJ);
 pub const CA_BUNDLE: Key = bucket("connection.ssl.ca-bundle", Text, Unset("the system's trust store"), OBJ);
+pub const TRUST_JVM: Key = bucket("connection.ssl.trust-jvm", Bool, Value("false"), OBJ);
+/// Set by the JVM face (never by users) when `connection.ssl.trust-jvm` is on: its default trust anchors.
+pub const JVM_TRUST_ANCHORS: Key = global("jvm.trust-anchors", Text, Unset("set by the JVM face"), OBJ);
 
 // ---- filesystem policy ----
 pub const CREATE_PERFORMANCE: Key = bucket("create.performance", Bool, Value("false"), Reader::Policy);
@@ -86,6 +89,7 @@ pub const KEYS: &[&Key] = &[
     &RETRY_LIMIT, &RETRY_INTERVAL, &RETRY_TIMEOUT, &REQUEST_TIMEOUT, &CONNECT_TIMEOUT, &RECOVERY_GRACE, &RECOVERY_INTERVAL,
     &ENCRYPTION_ALGORITHM, &ENCRYPTION_KEY, &BUCKET_KEY, &REQUESTER_PAYS, &STORAGE_CLASS, &CANNED_ACL, &CHECKSUM,
     &PROXY_HOST, &PROXY_PORT, &PROXY_USERNAME, &PROXY_PASSWORD, &PROXY_SSL, &NO_PROXY, &CONNECTION_MAXIMUM, &SOCKET_TIMEOUT, &CA_BUNDLE,
+    &TRUST_JVM, &JVM_TRUST_ANCHORS,
     &POSIX_ROOT, &POSIX_FSYNC, &POSIX_TEMP_MAX_AGE, &POSIX_NOREPLACE,
     &SCHEME_BACKEND, &BLOCK_SIZE, &READ_BUFFER, &WRITE_BUFFER, &AWS_REGION, &IO_THREADS,
 ];

@@ -178,6 +178,8 @@ pub struct NetworkSettings {
     pub socket_timeout: Option<Duration>,
     /// PEM file of CA certificates trusted in addition to the system's.
     pub ca_bundle: Option<String>,
+    /// The JVM's default trust anchors (PEM), passed by the JVM face with `connection.ssl.trust-jvm`.
+    pub jvm_trust_anchors: Option<String>,
 }
 
 impl NetworkSettings {
@@ -194,7 +196,24 @@ impl NetworkSettings {
             max_idle_per_host: s.number_opt(&CONNECTION_MAXIMUM)?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             socket_timeout: s.number_opt(&SOCKET_TIMEOUT)?.filter(|ms| *ms > 0).map(Duration::from_millis),
             ca_bundle,
+            jvm_trust_anchors: read_jvm_anchors(s)?,
         })
+    }
+}
+
+/// `connection.ssl.trust-jvm=true` needs the anchors the JVM face passes; elsewhere (the CLI) it is an
+/// error rather than a silent fallback to the system's store.
+fn read_jvm_anchors(s: &Settings<'_>) -> Result<Option<String>> {
+    if !s.flag(&TRUST_JVM)? {
+        return Ok(None);
+    }
+    match s.word(&JVM_TRUST_ANCHORS)? {
+        Some(pem) => Ok(Some(pem)),
+        None => Err(Error::invalid(format!(
+            "{}=true: the JVM's trust anchors were not passed (only the JVM face passes them); outside a JVM give \
+             the CA certificates with connection.ssl.ca-bundle",
+            source(s, &TRUST_JVM)
+        ))),
     }
 }
 
@@ -276,6 +295,7 @@ mod tests {
             (vec![("fs.s3a.proxy.host", "http://p/")], "fs.s3a.proxy.host=http://p/: not a host name"),
             (vec![("fs.s3a.proxy.host", "p"), ("fs.s3a.proxy.port", "70000")], "at most 65535"),
             (vec![("fs.s3c.connection.ssl.ca-bundle", "/nonexistent/ca.pem")], "cannot read the CA bundle"),
+            (vec![("fs.s3a.connection.ssl.trust-jvm", "true")], "fs.s3a.connection.ssl.trust-jvm=true: the JVM's trust anchors were not passed"),
         ] {
             let e = read(&pairs).unwrap_err().to_string();
             assert!(e.contains(wanted), "{pairs:?}: {e}");
