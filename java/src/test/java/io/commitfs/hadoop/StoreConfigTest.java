@@ -79,4 +79,16 @@ class StoreConfigTest {
     assertTrue(e.getMessage().contains("fs.commitfs.read.buffer.size=lots") && e.getMessage().contains("a size"),
         e.getMessage());
   }
+
+  @Test
+  void trustJvmPassesTheJvmsTrustAnchorsAsPem() throws Exception {
+    Configuration conf = new Configuration(false);
+    assertFalse(passed(conf, "s3c").containsKey(JvmTrust.ANCHORS_KEY));
+    conf.set("fs.s3a.bucket.b.connection.ssl.trust-jvm", "true");
+    String pem = passed(conf, "s3c").get(JvmTrust.ANCHORS_KEY);
+    assertNotNull(pem);
+    int certs = pem.split("-----BEGIN CERTIFICATE-----", -1).length - 1;
+    assertTrue(certs > 10, "the JDK's cacerts hold many anchors, got " + certs);
+    assertEquals(certs, pem.split("-----END CERTIFICATE-----", -1).length - 1);
+  }
 }
