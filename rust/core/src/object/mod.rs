@@ -89,6 +89,7 @@ impl ObjectBackend {
         let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
         let keys = Arc::new(keys::MemoryKeys::new(store.clone()));
         let settings = ObjectSettings::read(scheme, authority, conf)?;
+        crate::settings::warn_unsupported(conf, scheme);
         Self::assemble(scheme, authority, &settings, store, keys, None, None)
     }
 

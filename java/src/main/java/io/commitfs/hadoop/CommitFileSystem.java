@@ -82,7 +82,12 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     String authority = name.getAuthority();
     uri = URI.create(scheme + "://" + (authority == null ? "" : authority) + "/");
     String[] pairs = StoreConfig.relevantPairs(conf, scheme);
-    long handle = NativeFs.connect(scheme, authority, pairs);
+    long handle;
+    try {
+      handle = NativeFs.connect(scheme, authority, pairs);
+    } finally {
+      forwardNativeLog();
+    }
     store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
     capabilities = store.call(NativeFs::capabilities);
     storeStatistics = new CommitStatistics(uri.toString(), this::nativeCounters);
@@ -94,6 +99,24 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     readBuffer = (int) Math.min(sizes[1], Integer.MAX_VALUE);
     writeBuffer = (int) Math.min(sizes[2], Integer.MAX_VALUE);
     workingDir = getHomeDirectory();
+  }
+
+  /** The native core's log records (unused S3A keys, rename recovery) into our slf4j logger. */
+  static void forwardNativeLog() {
+    String records = NativeFs.drainLog();
+    if (records == null) {
+      return;
+    }
+    for (String line : records.split("\n")) {
+      int space = line.indexOf(' ');
+      String level = space < 0 ? "" : line.substring(0, space);
+      String message = line.substring(space + 1);
+      switch (level) {
+        case "ERROR": LOG.error(message); break;
+        case "WARN": LOG.warn(message); break;
+        default: LOG.info(message); break;
+      }
+    }
   }
 
   @Override
