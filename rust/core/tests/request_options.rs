@@ -133,6 +133,35 @@ fn every_request_carries_encryption_requester_pays_and_region_through_the_proxy(
 }
 
 #[test]
+fn sse_kms_with_a_key_and_bucket_key_reaches_every_write_on_moto() {
+    let proxy = WireProxy::start(&[]);
+    let port = proxy.port.to_string();
+    let kms = "arn:aws:kms:us-east-1:123456789012:key/commitfs-test";
+    let extra = [
+        ("fs.s3a.encryption.algorithm", "SSE-KMS"),
+        ("fs.s3a.encryption.key", kms),
+        ("fs.s3a.encryption.bucket-key.enabled", "true"),
+        ("fs.s3a.proxy.host", "127.0.0.1"),
+        ("fs.s3a.proxy.port", port.as_str()),
+        ("fs.s3c.multipart.size", "5M"),
+    ];
+    let f = Fixture::s3("moto", &extra);
+    let b = fresh_base("kms");
+    f.fs.mkdirs(&g::p(&b, "d")).unwrap();
+    g::put(&f.fs, &g::p(&b, "d/big"), &vec![1u8; 6 << 20]);
+    assert_eq!(g::read_all(&f.fs, &g::p(&b, "d/big")).unwrap().len(), 6 << 20);
+    let writes: Vec<Value> = proxy.requests().into_iter().filter(|r| matches!(operation(r), "PUT" | "COPY" | "MPU_CREATE")).collect();
+    assert!(writes.len() >= 2, "{writes:?}");
+    for r in &writes {
+        assert_eq!(header(r, "x-amz-server-side-encryption"), Some("aws:kms"), "{r}");
+        assert_eq!(header(r, "x-amz-server-side-encryption-aws-kms-key-id"), Some(kms), "{r}");
+        assert_eq!(header(r, "x-amz-server-side-encryption-bucket-key-enabled"), Some("true"), "{r}");
+        assert!(signed(r, "x-amz-server-side-encryption-aws-kms-key-id"), "{r}");
+    }
+    assert!(f.fs.delete(&b, true).unwrap());
+}
+
+#[test]
 fn a_proxy_refusing_the_credentials_fails_with_the_status() {
     let proxy = WireProxy::start(&["--auth", "tester:right"]);
     let port = proxy.port.to_string();
