@@ -179,6 +179,16 @@ fn a_proxy_refusing_the_credentials_fails_with_the_status() {
 }
 
 #[test]
+fn hosts_in_no_proxy_bypass_the_proxy() {
+    let proxy = WireProxy::start(&["--auth", "tester:right"]);
+    let port = proxy.port.to_string();
+    let extra = [("fs.s3a.proxy.host", "127.0.0.1"), ("fs.s3a.proxy.port", port.as_str()), ("fs.s3c.proxy.no-proxy", "example.com,127.0.0.1")];
+    let f = Fixture::s3("moto", &extra);
+    assert!(!f.fs.exists(&fresh_base("direct")).unwrap());
+    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
+}
+
+#[test]
 fn sse_c_round_trip_on_seaweedfs() {
     let key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     let with_key = [("fs.s3a.encryption.algorithm", "SSE-C"), ("fs.s3a.encryption.key", key)];
