@@ -5,12 +5,43 @@
 use super::keys::DELETE_BATCH;
 use super::listing::ENTRY_PROBE_KEYS;
 use super::publish::STAGING_PREFIX;
-use super::Shared;
-use crate::backend::Removed;
+use super::client::Client;
+use crate::backend::{DeleteScope, Removed};
 use crate::error::Result;
 use crate::path::FsPath;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
-impl Shared {
+/// Staging objects older than this are abandoned (their writer died between upload and publish).
+const STAGING_EXPIRY_MS: i64 = 24 * 3600 * 1000;
+const SWEEP_INTERVAL_MS: i64 = 3600 * 1000;
+
+/// When staging was last swept (ms since the epoch): at most one sweep per `SWEEP_INTERVAL_MS`.
+#[derive(Default)]
+pub(super) struct SweepClock(AtomicI64);
+
+impl SweepClock {
+    /// Starts a background sweep of stale staging objects unless one ran within the interval.
+    pub fn maybe_sweep(&self, client: &Arc<Client>) {
+        let now = chrono::Utc::now().timestamp_millis();
+        let last = self.0.load(Ordering::Relaxed);
+        if now - last < SWEEP_INTERVAL_MS || self.0.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err() {
+            return;
+        }
+        let client = client.clone();
+        crate::runtime::handle().spawn(async move { drop(client.sweep_staging(STAGING_EXPIRY_MS).await) });
+    }
+}
+
+impl Client {
+    /// What `Backend::delete` removes: the file at `p`, or the whole tree.
+    pub async fn delete(&self, p: &FsPath, scope: DeleteScope) -> Result<Removed> {
+        match scope {
+            DeleteScope::File => self.delete_if_file(p).await,
+            DeleteScope::Tree => Ok(if self.delete_dir(p).await? { Removed::Directory } else { Removed::Nothing }),
+        }
+    }
+
     /// One non-delimited LIST of the parent's prefix finds the file (where it is among the directory's
     /// first keys; else the entry probe asks) and shows whether anything else (the parent's marker, a
     /// sibling) keeps the directory standing: then no marker is written.
@@ -91,5 +122,12 @@ impl Shared {
         let n = stale.len();
         self.delete_keys(stale).await?;
         Ok(n)
+    }
+
+    /// Deletes one staging object once it is published. Best effort: a leftover staging object is
+    /// hidden and swept when stale.
+    pub(super) async fn delete_staging(&self, staging: &object_store::path::Path) {
+        use object_store::ObjectStoreExt;
+        drop(self.store.delete(staging).await);
     }
 }

@@ -5,7 +5,8 @@
 //! rename forward.
 
 use super::publish::new_token;
-use super::{map_err, Shared};
+use super::client::Client;
+use super::map_err;
 use crate::settings::RecoverySettings;
 use crate::error::{Error, Result};
 use object_store::path::Path;
@@ -50,7 +51,7 @@ pub(super) fn parse_key(key: &str) -> Result<Path> {
     Path::parse(key).map_err(|e| Error::invalid(format!("key '{key}' is not a valid object path: {e}")))
 }
 
-impl Shared {
+impl Client {
     /// Records the intent to move every key under `src_prefix` to `dst_prefix`, before the first copy.
     pub async fn begin_rename(&self, src_prefix: &str, dst_prefix: &str) -> Result<RenameIntent> {
         let token = new_token();
@@ -73,18 +74,17 @@ impl Shared {
     pub async fn end_rename(&self, intent: RenameIntent) {
         drop(self.store.delete(&intent.record).await);
     }
+}
 
-    /// What to tell the user when a journaled rename stops part way.
-    pub fn resume_hint(&self) -> String {
-        format!(
-            "the rename is journaled under {} and will be completed (never undone) by the next listing of this \
-             store after {} s, or now by `commitfs recover {}://{}/`",
-            self.show_key(JOURNAL_PREFIX),
-            self.recovery.grace_ms() / 1000,
-            self.scheme,
-            self.authority
-        )
-    }
+/// What to tell the user when a journaled rename stops part way (`grace_ms`: recovery's grace period).
+pub(super) fn resume_hint(client: &Client, grace_ms: i64) -> String {
+    format!(
+        "the rename is journaled under {} and will be completed (never undone) by the next listing of this \
+         store after {} s, or now by `commitfs recover {}`",
+        client.show_key(JOURNAL_PREFIX),
+        grace_ms / 1000,
+        client.root()
+    )
 }
 
 /// A record must name two distinct user directories, neither inside the other nor inside `_commitfs/`:

@@ -3,7 +3,8 @@
 
 use super::keys::{ListRequest, RawObject};
 use super::publish::RESERVED_PREFIX;
-use super::{location, map_err, Shared};
+use super::client::Client;
+use super::{location, map_err, Tuning};
 use crate::backend::{FileStatus, ListPage, Probe};
 use crate::error::{Error, Result};
 use crate::path::FsPath;
@@ -54,7 +55,7 @@ impl KeyWindow {
     }
 }
 
-impl Shared {
+impl Client {
     pub async fn file_status(&self, p: &FsPath) -> Result<Option<FileStatus>> {
         if p.is_root() {
             return Ok(None);
@@ -144,7 +145,9 @@ impl Shared {
         Ok(KeyWindow { complete: page.next.is_none(), objects: page.objects })
     }
 
-    pub async fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+    /// One page of `dir`'s entries after `start_after`; `None` if `dir` does not exist. `tuning` says
+    /// whether (and how many at once) listed directories are confirmed.
+    pub async fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize, tuning: &Tuning) -> Result<Option<ListPage>> {
         let prefix = dir.dir_prefix();
         let after_raw = start_after.map(|s| format!("{prefix}{s}"));
         let max = max.max(1);
@@ -173,7 +176,7 @@ impl Shared {
                     batch.push((o.key.clone(), FileStatus::file(child, o.size, o.modified_ms)));
                 }
             }
-            let prefixes = self.confirmed_prefixes(page.prefixes).await?;
+            let prefixes = self.confirmed_prefixes(page.prefixes, tuning).await?;
             for cp in &prefixes {
                 seen_anything = true;
                 let name = cp[prefix.len()..].trim_end_matches('/');
@@ -207,8 +210,8 @@ impl Shared {
 
     /// Drops common prefixes that no key lies under any more, where the store's delimited listings lag
     /// (one non-delimited LIST per child directory, in parallel; see `verify_listed_dirs`).
-    async fn confirmed_prefixes(&self, prefixes: Vec<String>) -> Result<Vec<String>> {
-        if prefixes.is_empty() || !self.verify_listed_dirs() {
+    async fn confirmed_prefixes(&self, prefixes: Vec<String>, tuning: &Tuning) -> Result<Vec<String>> {
+        if prefixes.is_empty() || !tuning.verify_listed_dirs(self) {
             return Ok(prefixes);
         }
         let checked: Vec<Option<String>> = futures::stream::iter(prefixes.into_iter().map(|cp| async move {
@@ -216,7 +219,7 @@ impl Shared {
             let live = !self.keys.list(req).await?.objects.is_empty();
             Ok::<_, Error>(live.then_some(cp))
         }))
-        .buffered(self.copy_concurrency)
+        .buffered(tuning.copy_concurrency)
         .try_collect()
         .await?;
         Ok(checked.into_iter().flatten().collect())

@@ -9,7 +9,9 @@
 //! the parent survives; renames do not (see `delete.rs`, `rename.rs`).
 
 mod block;
+mod client;
 mod counting;
+pub mod credentials;
 mod delete;
 #[cfg(feature = "bench-hooks")]
 mod hooks;
@@ -25,18 +27,21 @@ mod rename;
 mod request_options;
 mod retries;
 mod s3;
+mod sync;
 mod unreachable;
 mod writer;
 
-use crate::backend::*;
 use crate::config::Config;
 use crate::settings::ObjectSettings;
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
-use crate::runtime::block_on;
+use client::Client;
+use delete::SweepClock;
 use keys::RawKeys;
 use object_store::path::Path;
 use object_store::ObjectStore;
+use publish::Copier;
+use recovery::Recovery;
 use std::sync::Arc;
 
 pub use counting::Counters;
@@ -44,30 +49,46 @@ pub use recovery::{RecoveryReport, RolledForward};
 pub use publish::TOKEN_ATTRIBUTE;
 pub use s3::CopyMode;
 
-/// Parts uploading at once per writer: memory is bounded by (this + 1) × part size.
-const PARTS_IN_FLIGHT: usize = 4;
-/// Staging objects older than this are abandoned (their writer died between upload and publish).
-const STAGING_EXPIRY_MS: i64 = 24 * 3600 * 1000;
-const SWEEP_INTERVAL_MS: i64 = 3600 * 1000;
-
+/// One store's backend, split by concern: each module is handed only the parts it uses (the async
+/// operations live in the modules; `sync.rs` is their one blocking face).
 pub(crate) struct Shared {
-    scheme: String,
-    authority: String,
-    store: Arc<dyn ObjectStore>,
-    keys: Arc<dyn RawKeys>,
-    /// `None`: the store enforces copy-if-not-exists natively (InMemory).
-    copy_mode: Option<CopyMode>,
-    copy_verified: tokio::sync::OnceCell<()>,
-    counters: Option<Arc<Counters>>,
+    /// object_store, raw keys, counters, names.
+    client: Arc<Client>,
+    /// Copy-if-not-exists in the store's verified mode (`publish.rs`).
+    copier: Copier,
+    tuning: Tuning,
+    /// When staging was last swept (`delete.rs`).
+    sweep: SweepClock,
+    /// Roll-forward of directory renames interrupted by a crash (`recovery.rs`).
+    recovery: Recovery,
+}
+
+/// Performance settings of one store (`fs.<scheme>.multipart.size`, `readahead.range`,
+/// `copy.concurrency`, `list.verify-directories`), read once.
+pub(super) struct Tuning {
     part_size: usize,
     readahead: u64,
+    /// Copies (and directory confirmations) in flight at once.
     copy_concurrency: usize,
     /// `Some(v)`: configured; `None`: verify when the server is SeaweedFS.
     verify_listed_dirs: Option<bool>,
-    /// When staging was last swept (ms since the epoch); at most one sweep per `SWEEP_INTERVAL_MS`.
-    last_sweep_ms: std::sync::atomic::AtomicI64,
-    /// Roll-forward of directory renames interrupted by a crash (see `recovery.rs`).
-    recovery: recovery::Recovery,
+}
+
+impl Tuning {
+    fn new(settings: &ObjectSettings) -> Self {
+        Tuning {
+            part_size: usize::try_from(settings.part_size).unwrap_or(usize::MAX),
+            readahead: settings.readahead,
+            copy_concurrency: settings.copy_concurrency,
+            verify_listed_dirs: settings.verify_listed_dirs,
+        }
+    }
+
+    /// Whether directories from delimited listings must be confirmed (stores whose delimited listings
+    /// keep emptied directories for seconds: SeaweedFS).
+    fn verify_listed_dirs(&self, client: &Client) -> bool {
+        self.verify_listed_dirs.unwrap_or_else(|| client.server_is_seaweedfs())
+    }
 }
 
 /// Cheap to clone: clones share the store, its HTTP client and its counters.
@@ -81,67 +102,28 @@ impl ObjectBackend {
         let settings = ObjectSettings::read(scheme, bucket, conf)?;
         crate::settings::warn_unsupported(conf, scheme);
         let built = s3::build(scheme, bucket, &settings, connector)?;
-        Self::assemble(scheme, bucket, &settings, built.store, Arc::new(built.keys), Some(built.copy_mode), Some(counters))
+        let client = Client::new(scheme, bucket, built.store, Arc::new(built.keys), Some(counters));
+        Ok(Self::assemble(client, &settings, Some(built.copy_mode)))
     }
 
     /// An in-process store, private to this backend (two `memc://` authorities never share data).
     pub fn memory(scheme: &str, authority: &str, conf: &Config) -> Result<Self> {
         let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
-        let keys = Arc::new(keys::MemoryKeys::new(store.clone()));
+        let keys: Arc<dyn RawKeys> = Arc::new(keys::MemoryKeys::new(store.clone()));
         let settings = ObjectSettings::read(scheme, authority, conf)?;
         crate::settings::warn_unsupported(conf, scheme);
-        Self::assemble(scheme, authority, &settings, store, keys, None, None)
+        Ok(Self::assemble(Client::new(scheme, authority, store, keys, None), &settings, None))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn assemble(
-        scheme: &str,
-        authority: &str,
-        settings: &ObjectSettings,
-        store: Arc<dyn ObjectStore>,
-        keys: Arc<dyn RawKeys>,
-        copy_mode: Option<CopyMode>,
-        counters: Option<Arc<Counters>>,
-    ) -> Result<Self> {
-        Ok(ObjectBackend(Arc::new(Shared {
-            scheme: scheme.to_string(),
-            authority: authority.to_string(),
-            store,
-            keys,
-            copy_mode,
-            copy_verified: tokio::sync::OnceCell::new(),
-            counters,
-            part_size: usize::try_from(settings.part_size).unwrap_or(usize::MAX),
-            readahead: settings.readahead,
-            copy_concurrency: settings.copy_concurrency,
-            verify_listed_dirs: settings.verify_listed_dirs,
-            last_sweep_ms: std::sync::atomic::AtomicI64::new(0),
-            recovery: recovery::Recovery::new(journal::JournalSettings::new(&settings.recovery)),
-        })))
-    }
-
-    /// Raw keys below `prefix` (markers included, commitfs' own objects too): for tests and tools that
-    /// check the layout S3A will see.
-    pub fn raw_keys(&self, prefix: &str) -> Result<Vec<String>> {
-        block_on(self.0.all_keys(prefix)).map(|v| v.into_iter().map(|o| o.key).collect())
-    }
-
-    /// Deletes staging objects older than `max_age`; returns how many. Runs by itself at most hourly
-    /// after a staged publish; tools can call it directly.
-    pub fn sweep_staging(&self, max_age: std::time::Duration) -> Result<usize> {
-        block_on(self.0.sweep_staging(max_age.as_millis() as i64))
-    }
-
-    /// Completes directory renames interrupted by a crash whose intent is older than the grace period
-    /// (`fs.<scheme>.rename.recovery.grace`); returns what it rolled forward. Safe to run anywhere, any
-    /// time, concurrently: every step is idempotent.
-    pub fn recover(&self) -> Result<Vec<RolledForward>> {
-        block_on(self.0.recovery.run(&self.0, self.0.recovery.grace_ms()))
-    }
-
-    /// Like `recover`, for intents older than `min_age` (zero: all, including renames still running).
-    pub fn recover_older_than(&self, min_age: std::time::Duration) -> Result<Vec<RolledForward>> {
-        block_on(self.0.recovery.run(&self.0, min_age.as_millis() as i64))
+    /// `copy_mode` `None`: the store enforces copy-if-not-exists natively (InMemory).
+    fn assemble(client: Client, settings: &ObjectSettings, copy_mode: Option<CopyMode>) -> Self {
+        ObjectBackend(Arc::new(Shared {
+            client: Arc::new(client),
+            copier: Copier::new(copy_mode),
+            tuning: Tuning::new(settings),
+            sweep: SweepClock::default(),
+            recovery: Recovery::new(journal::JournalSettings::new(&settings.recovery)),
+        }))
     }
 
     /// What recovery has done so far in this store (runs, renames completed, failures, the last one).
@@ -151,32 +133,15 @@ impl ObjectBackend {
 
     /// The object_store behind this backend (tests use it to plant objects S3A-style).
     pub fn store(&self) -> Arc<dyn ObjectStore> {
-        self.0.store.clone()
+        self.0.client.store.clone()
     }
 }
 
 impl Shared {
-    fn show(&self, p: &FsPath) -> String {
-        self.show_key(p.key())
-    }
-    /// Starts a background sweep of stale staging objects unless one ran within the interval.
-    fn maybe_sweep(self: &Arc<Self>) {
-        use std::sync::atomic::Ordering;
-        let now = chrono::Utc::now().timestamp_millis();
-        let last = self.last_sweep_ms.load(Ordering::Relaxed);
-        if now - last < SWEEP_INTERVAL_MS || self.last_sweep_ms.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err() {
-            return;
-        }
-        let shared = self.clone();
-        crate::runtime::handle().spawn(async move { drop(shared.sweep_staging(STAGING_EXPIRY_MS).await) });
-    }
-    /// Whether directories from delimited listings must be confirmed (stores whose delimited listings
-    /// keep emptied directories for seconds: SeaweedFS).
-    fn verify_listed_dirs(&self) -> bool {
-        self.verify_listed_dirs.unwrap_or_else(|| self.counters.as_ref().is_some_and(|c| c.server_is_seaweedfs()))
-    }
-    fn show_key(&self, key: &str) -> String {
-        format!("{}://{}/{}", self.scheme, self.authority, key)
+    /// A listing must not see a crashed rename half done: recovery may run first (`recovery.rs`).
+    async fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<crate::backend::ListPage>> {
+        self.recovery.before_listing(&self.client, &self.copier, self.tuning.copy_concurrency).await;
+        self.client.list_page(dir, start_after, max, &self.tuning).await
     }
 }
 
@@ -196,60 +161,4 @@ pub(crate) fn map_err(e: object_store::Error, shown: impl std::fmt::Display, wha
         _ => ErrorKind::Io,
     };
     Error::at(kind, shown, format!("cannot {what} the object")).with_source(e)
-}
-
-impl Backend for ObjectBackend {
-    fn display(&self, p: &FsPath) -> String {
-        self.0.show(p)
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true }
-    }
-    /// A lone `Entry` is one LIST whatever is there (a file, a directory, nothing), where a HEAD then a
-    /// LIST would cost a directory or a missing path (Spark's `exists` checks) two requests in two round
-    /// trips.
-    fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
-        block_on(self.0.probe(probes))
-    }
-    fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
-        block_on(async {
-            self.0.recovery.before_listing(&self.0).await; // a listing must not see a crashed rename half done
-            self.0.list_page(dir, start_after, max).await
-        })
-    }
-    fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
-        block_on(reader::ObjectReader::open(self.0.clone(), p)).map(|r| Box::new(r) as Box<dyn Reader>)
-    }
-    fn create(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>> {
-        Ok(Box::new(writer::ObjectWriter::new(self.0.clone(), p, opts.overwrite)))
-    }
-    fn mkdir(&self, p: &FsPath) -> Result<()> {
-        if p.is_root() {
-            return Ok(());
-        }
-        block_on(self.0.keys.put_marker(&p.dir_prefix()))
-    }
-    fn rename_file(&self, src: &FsPath, dst: &FsPath, overwrite: bool) -> Result<()> {
-        block_on(async {
-            if overwrite {
-                self.0.replace_file(src, dst).await
-            } else {
-                self.0.rename_file(src, dst).await
-            }
-        })
-    }
-    fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
-        block_on(self.0.rename_dir(src, dst))
-    }
-    fn delete(&self, p: &FsPath, scope: DeleteScope) -> Result<Removed> {
-        block_on(async {
-            match scope {
-                DeleteScope::File => self.0.delete_if_file(p).await,
-                DeleteScope::Tree => Ok(if self.0.delete_dir(p).await? { Removed::Directory } else { Removed::Nothing }),
-            }
-        })
-    }
-    fn counters(&self) -> Vec<(String, u64)> {
-        self.0.counters.as_ref().map(|c| c.snapshot()).unwrap_or_default()
-    }
 }

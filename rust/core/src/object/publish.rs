@@ -3,7 +3,8 @@
 //! have succeeded). ETags are MD5s of content, never the identity of a commit: the token is.
 
 use super::s3::CopyMode;
-use super::{map_err, Shared};
+use super::client::Client;
+use super::map_err;
 use crate::error::{Error, ErrorKind, Result};
 use object_store::path::Path;
 use object_store::{Attribute, AttributeValue, Attributes, CopyMode as OsCopyMode, CopyOptions, GetOptions, ObjectStore, ObjectStoreExt, PutPayload};
@@ -60,67 +61,80 @@ pub async fn resolve_ambiguous(store: &dyn ObjectStore, location: &Path, token: 
     }
 }
 
-impl Shared {
+/// Copy-if-not-exists for one store: its mode, checked once that the store really refuses to overwrite.
+pub(super) struct Copier {
+    /// `None`: the store enforces copy-if-not-exists natively (InMemory).
+    mode: Option<CopyMode>,
+    verified: tokio::sync::OnceCell<()>,
+}
+
+impl Copier {
+    pub fn new(mode: Option<CopyMode>) -> Self {
+        Copier { mode, verified: tokio::sync::OnceCell::new() }
+    }
+
     /// Copies `src` to `dst` unless `dst` exists (AlreadyExists). `token`: the source's write token, if
     /// known, to recognise our own copy behind a 412.
-    pub async fn copy_if_absent(&self, src: &Path, dst: &Path, token: Option<&str>) -> Result<()> {
-        let shown = self.show_key(dst.as_ref());
-        let mode = self.verified_copy_mode().await?;
+    pub async fn copy_if_absent(&self, client: &Client, src: &Path, dst: &Path, token: Option<&str>) -> Result<()> {
+        let store = client.store.as_ref();
+        let shown = client.show_key(dst.as_ref());
+        let mode = self.verified_copy_mode(client).await?;
         let result = match mode {
-            CopyMode::Unsafe => match self.store.head(dst).await {
+            CopyMode::Unsafe => match store.head(dst).await {
                 Ok(_) => return Err(Error::already_exists(&shown)),
-                Err(object_store::Error::NotFound { .. }) => self.store.copy(src, dst).await,
+                Err(object_store::Error::NotFound { .. }) => store.copy(src, dst).await,
                 Err(e) => Err(e),
             },
-            _ => self.store.copy_opts(src, dst, CopyOptions { mode: OsCopyMode::Create, ..Default::default() }).await,
+            _ => store.copy_opts(src, dst, CopyOptions { mode: OsCopyMode::Create, ..Default::default() }).await,
         };
         match result {
             Ok(()) => Ok(()),
             Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => {
                 let token = match token {
                     Some(t) => Some(t.to_string()),
-                    None => token_of(self.store.as_ref(), src).await?,
+                    None => token_of(store, src).await?,
                 };
-                resolve_conflict(self.store.as_ref(), dst, token.as_deref(), &shown).await
+                resolve_conflict(store, dst, token.as_deref(), &shown).await
             }
-            Err(object_store::Error::NotFound { .. }) => Err(Error::not_found(self.show_key(src.as_ref()))),
+            Err(object_store::Error::NotFound { .. }) => Err(Error::not_found(client.show_key(src.as_ref()))),
             Err(e) => {
                 let err = map_err(e, &shown, "copy to");
                 let token = match token {
                     Some(t) => Some(t.to_string()),
-                    None => token_of(self.store.as_ref(), src).await.ok().flatten(),
+                    None => token_of(store, src).await.ok().flatten(),
                 };
-                resolve_ambiguous(self.store.as_ref(), dst, token.as_deref(), err).await
+                resolve_ambiguous(store, dst, token.as_deref(), err).await
             }
         }
     }
 
     /// The configured copy mode, after checking once per store that it really refuses to overwrite.
-    async fn verified_copy_mode(&self) -> Result<CopyMode> {
-        let Some(mode) = self.copy_mode else { return Ok(CopyMode::Header) };
+    async fn verified_copy_mode(&self, client: &Client) -> Result<CopyMode> {
+        let store = client.store.as_ref();
+        let Some(mode) = self.mode else { return Ok(CopyMode::Header) };
         if mode == CopyMode::Unsafe {
             return Ok(mode);
         }
-        self.copy_verified
+        self.verified
             .get_or_try_init(|| async {
                 let (src, dst) = (Path::from(PROBE_SRC), Path::from(PROBE_DST));
                 let opts = CopyOptions { mode: OsCopyMode::Create, ..Default::default() };
-                let mut outcome = self.store.copy_opts(&src, &dst, opts.clone()).await;
+                let mut outcome = store.copy_opts(&src, &dst, opts.clone()).await;
                 if matches!(outcome, Err(object_store::Error::NotFound { .. }) | Ok(())) {
                     // First use of this bucket (or the store overwrote): make sure both probe keys exist.
                     for key in [&src, &dst] {
-                        self.store.put(key, PutPayload::from_static(b"commitfs copy probe")).await.map_err(|e| map_err(e, key, "write the copy probe"))?;
+                        store.put(key, PutPayload::from_static(b"commitfs copy probe")).await.map_err(|e| map_err(e, key, "write the copy probe"))?;
                     }
-                    outcome = self.store.copy_opts(&src, &dst, opts).await;
+                    outcome = store.copy_opts(&src, &dst, opts).await;
                 }
                 match outcome {
                     Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => Ok(()),
-                    Ok(()) => Err(Error::at(ErrorKind::Unsafe, self.show_key(PROBE_DST), format!(
+                    Ok(()) => Err(Error::at(ErrorKind::Unsafe, client.show_key(PROBE_DST), format!(
                         "this store ignored copy-if-not-exists mode '{}' and overwrote an existing object, so renames \
                          and large exclusive creates could silently replace files; set fs.{}.copy-if-not-exists to \
                          the mode the store supports (header or multipart), or to unsafe to accept the risk",
-                        if mode == CopyMode::Header { "header" } else { "multipart" }, self.scheme))),
-                    Err(e) => Err(map_err(e, &self.show_key(PROBE_DST), "probe copy-if-not-exists on")),
+                        if mode == CopyMode::Header { "header" } else { "multipart" }, client.scheme()))),
+                    Err(e) => Err(map_err(e, &client.show_key(PROBE_DST), "probe copy-if-not-exists on")),
                 }
             })
             .await?;

@@ -16,7 +16,9 @@
 use super::journal::{now_ms, parse_key, valid_prefixes, Intent, JournalSettings, JOURNAL_PREFIX};
 use super::keys::RawObject;
 use super::publish::TOKEN_ATTRIBUTE;
-use super::{map_err, Shared};
+use super::client::Client;
+use super::map_err;
+use super::publish::Copier;
 use crate::error::{Error, ErrorKind, Result};
 use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
@@ -86,23 +88,23 @@ impl Recovery {
     }
 
     /// Before a listing: runs at most once per check interval (renames older than the grace period).
-    pub async fn before_listing(&self, shared: &Shared) {
+    pub async fn before_listing(&self, client: &Client, copier: &Copier, concurrency: usize) {
         let now = now_ms();
         let last = self.last_check_ms.load(Ordering::Relaxed);
         let due = last == i64::MIN || now.saturating_sub(last) >= self.settings.check_interval_ms;
         if !due || self.last_check_ms.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err() {
             return;
         }
-        if let Err(e) = self.run(shared, self.settings.grace_ms).await {
+        if let Err(e) = self.run(client, copier, concurrency, self.settings.grace_ms).await {
             log::warn!(target: LOG_TARGET, "{e}; the listing goes on, and the next one after {} s retries \
-                (or run `commitfs recover {}://{}/`)", self.settings.check_interval_ms / 1000, shared.scheme, shared.authority);
+                (or run `commitfs recover {}`)", self.settings.check_interval_ms / 1000, client.root());
         }
     }
 
     /// Completes every rename whose intent is older than `min_age_ms`. A record that fails does not stop
-    /// the others; the first failure is returned once all were tried.
-    pub async fn run(&self, shared: &Shared, min_age_ms: i64) -> Result<Vec<RolledForward>> {
-        let outcome = self.run_all(shared, min_age_ms).await;
+    /// the others; the first failure is returned once all were tried. `concurrency`: copies at once.
+    pub async fn run(&self, client: &Client, copier: &Copier, concurrency: usize, min_age_ms: i64) -> Result<Vec<RolledForward>> {
+        let outcome = Roll { client, copier, concurrency }.run_all(min_age_ms).await;
         let mut report = self.report.lock();
         report.runs += 1;
         match &outcome {
@@ -116,13 +118,27 @@ impl Recovery {
         outcome.map_err(|(_, e)| e)
     }
 
-    async fn run_all(&self, shared: &Shared, min_age_ms: i64) -> std::result::Result<Vec<RolledForward>, (Vec<RolledForward>, Error)> {
+    /// What to tell the user when a journaled rename stops part way.
+    pub fn resume_hint(&self, client: &Client) -> String {
+        super::journal::resume_hint(client, self.settings.grace_ms)
+    }
+}
+
+/// One run of roll-forward: the store's client, its copy-if-not-exists, and how many copies at once.
+struct Roll<'a> {
+    client: &'a Client,
+    copier: &'a Copier,
+    concurrency: usize,
+}
+
+impl Roll<'_> {
+    async fn run_all(&self, min_age_ms: i64) -> std::result::Result<Vec<RolledForward>, (Vec<RolledForward>, Error)> {
         let now = now_ms();
-        let records = shared.all_keys(JOURNAL_PREFIX).await.map_err(|e| (Vec::new(), e))?;
+        let records = self.client.all_keys(JOURNAL_PREFIX).await.map_err(|e| (Vec::new(), e))?;
         let mut done = Vec::new();
         let mut first_error = None;
         for record in records.iter().filter(|r| r.key.ends_with(".json") && now - r.modified_ms >= min_age_ms) {
-            match shared.roll_forward(record).await {
+            match self.roll_forward(record).await {
                 Ok(Some(r)) => {
                     log::info!(target: LOG_TARGET, "completed the interrupted directory rename {} -> {}: {} key(s) moved",
                         r.src, r.dst, r.moved);
@@ -134,7 +150,7 @@ impl Recovery {
                 }
                 Ok(None) => {}
                 Err(e) => {
-                    log::warn!(target: LOG_TARGET, "cannot complete the rename recorded in {}: {e}", shared.show_key(&record.key));
+                    log::warn!(target: LOG_TARGET, "cannot complete the rename recorded in {}: {e}", self.client.show_key(&record.key));
                     first_error.get_or_insert(e);
                 }
             }
@@ -144,13 +160,11 @@ impl Recovery {
             Some(e) => Err((done, e)),
         }
     }
-}
 
-impl Shared {
     async fn roll_forward(&self, record: &RawObject) -> Result<Option<RolledForward>> {
         let location = parse_key(&record.key)?;
-        let shown = self.show_key(&record.key);
-        let body = match self.store.get(&location).await {
+        let shown = self.client.show_key(&record.key);
+        let body = match self.client.store.get(&location).await {
             Ok(r) => r.bytes().await.map_err(|e| map_err(e, &shown, "read the rename intent"))?,
             Err(object_store::Error::NotFound { .. }) => return Ok(None), // another recoverer finished it
             Err(e) => return Err(map_err(e, &shown, "read the rename intent")),
@@ -162,12 +176,12 @@ impl Shared {
                 "this rename intent is unreadable, so the rename it describes cannot be completed; look at the \
                  source and destination named in it, finish or undo the move by hand, then delete the record"))?;
         let cutoff = record.modified_ms + MTIME_SLACK_MS;
-        let keys: Vec<RawObject> = self.all_keys(&intent.src).await?.into_iter().filter(|o| o.modified_ms <= cutoff).collect();
+        let keys: Vec<RawObject> = self.client.all_keys(&intent.src).await?.into_iter().filter(|o| o.modified_ms <= cutoff).collect();
         let outcomes: Vec<(String, KeyOutcome)> = futures::stream::iter(keys.into_iter().map(|o| {
             let target = format!("{}{}", intent.dst, &o.key[intent.src.len()..]);
             async move { self.move_key(&o.key, &target).await.map(|r| (o.key, r)) }
         }))
-        .buffer_unordered(self.copy_concurrency)
+        .buffer_unordered(self.concurrency)
         .try_collect()
         .await?;
         let mut moved = Vec::new();
@@ -176,28 +190,28 @@ impl Shared {
             match outcome {
                 KeyOutcome::Moved => moved.push(key),
                 KeyOutcome::Gone => {}
-                KeyOutcome::Conflict(target) => conflicts.push(self.show_key(&target)),
+                KeyOutcome::Conflict(target) => conflicts.push(self.client.show_key(&target)),
             }
         }
         conflicts.sort();
         let n = moved.len();
-        self.delete_keys(moved).await?;
-        match self.store.delete(&location).await {
+        self.client.delete_keys(moved).await?;
+        match self.client.store.delete(&location).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => return Err(map_err(e, &shown, "retire the completed rename intent")),
         }
-        let show = |prefix: &str| self.show_key(prefix.trim_end_matches('/'));
+        let show = |prefix: &str| self.client.show_key(prefix.trim_end_matches('/'));
         Ok(Some(RolledForward { src: show(&intent.src), dst: show(&intent.dst), moved: n, conflicts }))
     }
 
     /// Copies one source key to its target unless it is there already.
     async fn move_key(&self, key: &str, target: &str) -> Result<KeyOutcome> {
         if target.ends_with('/') {
-            self.keys.put_marker(target).await?;
+            self.client.keys.put_marker(target).await?;
             return Ok(KeyOutcome::Moved);
         }
         let (from, to) = (parse_key(key)?, parse_key(target)?);
-        match self.copy_if_absent(&from, &to, None).await {
+        match self.copier.copy_if_absent(self.client, &from, &to, None).await {
             Ok(()) => Ok(KeyOutcome::Moved),
             Err(e) if e.kind == ErrorKind::NotFound => Ok(KeyOutcome::Gone),
             Err(e) if e.kind == ErrorKind::AlreadyExists => self.compare(&from, &to).await,
@@ -220,13 +234,13 @@ impl Shared {
     }
 
     async fn head_with_token(&self, location: &Path) -> Result<Option<(u64, Option<String>)>> {
-        match self.store.get_opts(location, GetOptions { head: true, ..Default::default() }).await {
+        match self.client.store.get_opts(location, GetOptions { head: true, ..Default::default() }).await {
             Ok(r) => {
                 let token = r.attributes.get(&Attribute::Metadata(TOKEN_ATTRIBUTE.into())).map(|v| v.to_string());
                 Ok(Some((r.meta.size, token)))
             }
             Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(map_err(e, self.show_key(location.as_ref()), "read the status of")),
+            Err(e) => Err(map_err(e, self.client.show_key(location.as_ref()), "read the status of")),
         }
     }
 }

@@ -14,13 +14,13 @@ use object_store::ObjectStoreExt;
 
 impl Shared {
     pub async fn rename_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
-        match self.copy_if_absent(&location(src), &location(dst), None).await {
-            Err(e) if e.kind == ErrorKind::NotFound => return Err(Error::not_found(self.show(src))),
+        match self.copier.copy_if_absent(&self.client, &location(src), &location(dst), None).await {
+            Err(e) if e.kind == ErrorKind::NotFound => return Err(Error::not_found(self.client.show(src))),
             other => other?,
         }
         // Our raw DeleteObjects, not object_store's: it retries timeouts (the copy is in place, so deleting
         // the source is idempotent), where a POST timing out would report a completed rename as failed.
-        self.keys.delete_keys(&[src.key().to_string()]).await
+        self.client.keys.delete_keys(&[src.key().to_string()]).await
     }
 
     /// Copies every key (files with copy-if-not-exists, markers rewritten) with bounded concurrency,
@@ -29,44 +29,46 @@ impl Shared {
     pub async fn rename_dir(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         let src_prefix = src.dir_prefix();
         let dst_prefix = dst.dir_prefix();
-        let keys = self.all_keys(&src_prefix).await?;
+        let client = &self.client;
+        let keys = client.all_keys(&src_prefix).await?;
         if keys.is_empty() {
-            return Err(Error::not_found(self.show(src)));
+            return Err(Error::not_found(client.show(src)));
         }
-        let intent = self.begin_rename(&src_prefix, &dst_prefix).await?;
+        let intent = client.begin_rename(&src_prefix, &dst_prefix).await?;
         futures::stream::iter(keys.iter().map(|o| {
             let target = format!("{dst_prefix}{}", &o.key[src_prefix.len()..]);
             async move {
                 if target.ends_with('/') {
-                    self.keys.put_marker(&target).await
+                    client.keys.put_marker(&target).await
                 } else {
                     let from = Path::parse(&o.key).map_err(|e| Error::invalid(e.to_string()))?;
                     let to = Path::parse(&target).map_err(|e| Error::invalid(e.to_string()))?;
-                    self.copy_if_absent(&from, &to, None).await
+                    self.copier.copy_if_absent(client, &from, &to, None).await
                 }
             }
         }))
-        .buffer_unordered(self.copy_concurrency)
+        .buffer_unordered(self.tuning.copy_concurrency)
         .try_collect::<Vec<()>>()
         .await
         .map_err(|e| {
-            Error::at(e.kind, self.show(src), format!(
-                "directory rename to {} stopped part way ({}); {}", self.show(dst), e, self.resume_hint()))
+            Error::at(e.kind, client.show(src), format!(
+                "directory rename to {} stopped part way ({}); {}", client.show(dst), e, self.recovery.resume_hint(client)))
         })?;
-        self.delete_keys(keys.into_iter().map(|o| o.key).collect()).await?;
-        self.end_rename(intent).await;
+        client.delete_keys(keys.into_iter().map(|o| o.key).collect()).await?;
+        client.end_rename(intent).await;
         Ok(())
     }
 
     pub async fn replace_file(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
         // A retried COPY is harmless: the source stays in place until the copy has succeeded.
-        match self.store.copy(&location(src), &location(dst)).await {
+        let client = &self.client;
+        match client.store.copy(&location(src), &location(dst)).await {
             Ok(()) => {}
             // The source is no file: missing, or a directory (only keys below `src/`); fs/rename.rs tells which.
-            Err(object_store::Error::NotFound { .. }) => return Err(Error::not_found(self.show(src))),
-            Err(e) => return Err(map_err(e, self.show(dst), &format!("replace with {} (copy)", self.show(src)))),
+            Err(object_store::Error::NotFound { .. }) => return Err(Error::not_found(client.show(src))),
+            Err(e) => return Err(map_err(e, client.show(dst), &format!("replace with {} (copy)", client.show(src)))),
         }
         // The raw DeleteObjects retries timeouts: deleting the source once the copy is in place is idempotent.
-        self.keys.delete_keys(&[src.key().to_string()]).await
+        client.keys.delete_keys(&[src.key().to_string()]).await
     }
 }

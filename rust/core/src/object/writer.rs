@@ -9,14 +9,16 @@
 
 use super::publish::{new_token, resolve_ambiguous, resolve_conflict, staging_key, token_attributes};
 use super::{location, map_err, Shared};
-use crate::backend::Writer;
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
-use crate::runtime::{block_on, handle};
+use crate::runtime::handle;
 use object_store::path::Path;
 use bytes::Bytes;
 use object_store::{PutMode, PutMultipartOptions, PutOptions, PutPayload, PutPayloadMut, WriteMultipart};
 use std::sync::Arc;
+
+/// Parts uploading at once per writer: memory is bounded by (this + 1) × part size.
+pub(super) const PARTS_IN_FLIGHT: usize = 4;
 
 enum State {
     /// Everything written so far, below one part size: slices copied in, owned buffers kept as they are.
@@ -44,16 +46,16 @@ impl ObjectWriter {
     }
 
     fn shown(&self) -> String {
-        self.shared.show(&self.path)
+        self.shared.client.show(&self.path)
     }
 
-    fn start_upload(&mut self, buffered: PutPayload) -> Result<()> {
+    /// Runs inside `block_on` (`sync.rs`), so the part uploads are spawned onto the shared runtime.
+    async fn start_upload(&mut self, buffered: PutPayload) -> Result<()> {
         let target = if self.overwrite { location(&self.path) } else { Path::from(staging_key()) };
         let opts = PutMultipartOptions { attributes: token_attributes(&self.token), ..Default::default() };
-        let upload = block_on(self.shared.store.put_multipart_opts(&target, opts))
+        let upload = self.shared.client.store.put_multipart_opts(&target, opts).await
             .map_err(|e| map_err(e, self.shown(), "start the multipart upload of"))?;
-        let mut upload = WriteMultipart::new_with_chunk_size(upload, self.shared.part_size);
-        let _in_runtime = handle().enter(); // part uploads are spawned onto the shared runtime
+        let mut upload = WriteMultipart::new_with_chunk_size(upload, self.shared.tuning.part_size);
         for chunk in buffered {
             upload.put(chunk);
         }
@@ -65,12 +67,12 @@ impl ObjectWriter {
         let loc = location(&self.path);
         let mode = if self.overwrite { PutMode::Overwrite } else { PutMode::Create };
         let opts = PutOptions { mode, attributes: token_attributes(&self.token), ..Default::default() };
-        match self.shared.store.put_opts(&loc, data, opts).await {
+        match self.shared.client.store.put_opts(&loc, data, opts).await {
             Ok(_) => Ok(()),
             Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) if !self.overwrite => {
-                resolve_conflict(self.shared.store.as_ref(), &loc, Some(&self.token), &self.shown()).await
+                resolve_conflict(self.shared.client.store.as_ref(), &loc, Some(&self.token), &self.shown()).await
             }
-            Err(e) => resolve_ambiguous(self.shared.store.as_ref(), &loc, Some(&self.token), map_err(e, self.shown(), "write")).await,
+            Err(e) => resolve_ambiguous(self.shared.client.store.as_ref(), &loc, Some(&self.token), map_err(e, self.shown(), "write")).await,
         }
     }
 
@@ -79,9 +81,10 @@ impl ObjectWriter {
         if self.overwrite {
             return Ok(());
         }
-        let published = self.shared.copy_if_absent(&target, &location(&self.path), Some(&self.token)).await;
-        self.shared.delete_staging(&target).await;
-        self.shared.maybe_sweep();
+        let client = &self.shared.client;
+        let published = self.shared.copier.copy_if_absent(client, &target, &location(&self.path), Some(&self.token)).await;
+        client.delete_staging(&target).await;
+        self.shared.sweep.maybe_sweep(client);
         published
     }
 }
@@ -101,23 +104,52 @@ impl Data<'_> {
     }
 }
 
+/// The operations of `Writer` (its blocking face is in `sync.rs`). Writes larger than a part are taken
+/// piece by piece, so that one huge write waits for capacity like many small ones would.
 impl ObjectWriter {
-    fn accept(&mut self, data: Data<'_>) -> Result<()> {
-        let part_size = self.shared.part_size;
-        if data.len() > part_size {
-            // Piece by piece, so that one huge write waits for capacity like many small ones would.
-            return match data {
-                Data::Slice(s) => s.chunks(part_size).try_for_each(|piece| self.accept(Data::Slice(piece))),
-                Data::Owned(mut b) => {
-                    while b.len() > part_size {
-                        self.accept(Data::Owned(b.split_to(part_size)))?;
-                    }
-                    self.accept(Data::Owned(b))
-                }
-            };
+    pub(super) async fn write_slice(&mut self, data: &[u8]) -> Result<()> {
+        let part_size = self.shared.tuning.part_size;
+        if data.len() <= part_size {
+            return self.accept(Data::Slice(data)).await;
         }
+        for piece in data.chunks(part_size) {
+            self.accept(Data::Slice(piece)).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn write_owned(&mut self, mut data: Bytes) -> Result<()> {
+        let part_size = self.shared.tuning.part_size;
+        while data.len() > part_size {
+            self.accept(Data::Owned(data.split_to(part_size))).await?;
+        }
+        self.accept(Data::Owned(data)).await
+    }
+
+    pub(super) async fn publish(&mut self) -> Result<()> {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Done => Err(Error::at(ErrorKind::Closed, self.shown(), "already closed")),
+            State::Buffering(buf) => self.put_small(buf.freeze()).await,
+            State::Uploading { upload, target } => self.finish_upload(upload, target).await,
+        }
+    }
+
+    /// Closes the writer; the multipart upload in progress, if any, is the caller's to abort.
+    pub(super) fn take_upload(&mut self) -> Option<WriteMultipart> {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Uploading { upload, .. } => Some(upload),
+            _ => None,
+        }
+    }
+
+    pub(super) fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// One piece of at most a part.
+    async fn accept(&mut self, data: Data<'_>) -> Result<()> {
+        let part_size = self.shared.tuning.part_size;
         let len = data.len();
-        let part_size = part_size as u64;
         match &mut self.state {
             State::Done => return Err(Error::at(ErrorKind::Closed, self.shown(), "write after close")),
             State::Buffering(buf) => {
@@ -125,26 +157,29 @@ impl ObjectWriter {
                     Data::Slice(s) => buf.extend_from_slice(s),
                     Data::Owned(b) => buf.push(b),
                 }
-                if buf.content_length() >= self.shared.part_size {
+                if buf.content_length() >= part_size {
                     let buffered = std::mem::take(buf).freeze();
-                    if let Err(e) = self.start_upload(buffered) {
+                    if let Err(e) = self.start_upload(buffered).await {
                         self.state = State::Done;
                         return Err(e);
                     }
                 }
             }
             State::Uploading { upload, .. } => {
-                let _in_runtime = handle().enter(); // a full part is spawned onto the shared runtime
+                // A full part is spawned onto the shared runtime (this runs inside `block_on`).
                 match data {
                     Data::Slice(s) => upload.write(s),
                     Data::Owned(b) => upload.put(b),
                 }
                 // Only a started part can exhaust the parts in flight: the writes in between skip the wait.
-                let parts_started = (self.written + len as u64) / part_size - self.written / part_size;
+                let part = part_size as u64;
+                let parts_started = (self.written + len as u64) / part - self.written / part;
                 if parts_started > 0 {
-                    if let Err(e) = block_on(upload.wait_for_capacity(super::PARTS_IN_FLIGHT)) {
-                        let err = map_err(e, self.shared.show(&self.path), "upload a part of");
-                        self.abort();
+                    if let Err(e) = upload.wait_for_capacity(PARTS_IN_FLIGHT).await {
+                        let err = map_err(e, self.shown(), "upload a part of");
+                        if let Some(upload) = self.take_upload() {
+                            abort_in_background(upload);
+                        }
                         return Err(err);
                     }
                 }
@@ -155,50 +190,7 @@ impl ObjectWriter {
     }
 }
 
-impl Writer for ObjectWriter {
-    fn write(&mut self, data: &[u8]) -> Result<()> {
-        self.accept(Data::Slice(data))
-    }
-
-    fn write_bytes(&mut self, data: Bytes) -> Result<()> {
-        self.accept(Data::Owned(data))
-    }
-
-    fn commit(&mut self) -> Result<()> {
-        let result = match std::mem::replace(&mut self.state, State::Done) {
-            State::Done => return Err(Error::at(ErrorKind::Closed, self.shown(), "already closed")),
-            State::Buffering(buf) => block_on(self.put_small(buf.freeze())),
-            State::Uploading { upload, target } => block_on(self.finish_upload(upload, target)),
-        };
-        result
-    }
-
-    fn abort(&mut self) {
-        if let State::Uploading { upload, .. } = std::mem::replace(&mut self.state, State::Done) {
-            // Best effort: an upload left behind is invisible and reclaimed by the bucket's lifecycle rule.
-            if tokio::runtime::Handle::try_current().is_ok() {
-                handle().spawn(async move { drop(upload.abort().await) });
-            } else {
-                drop(block_on(upload.abort()));
-            }
-        }
-    }
-
-    fn bytes_written(&self) -> u64 {
-        self.written
-    }
-}
-
-impl Drop for ObjectWriter {
-    fn drop(&mut self) {
-        self.abort();
-    }
-}
-
-impl Shared {
-    async fn delete_staging(&self, staging: &Path) {
-        use object_store::ObjectStoreExt;
-        // Best effort: a leftover staging object is hidden and swept when stale.
-        drop(self.store.delete(staging).await);
-    }
+/// Best effort: an upload left behind is invisible and reclaimed by the bucket's lifecycle rule.
+pub(super) fn abort_in_background(upload: WriteMultipart) {
+    handle().spawn(async move { drop(upload.abort().await) });
 }

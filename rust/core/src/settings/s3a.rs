@@ -23,7 +23,6 @@ const NOT_NEEDED: &str = "S3 is strongly consistent and commitfs's writes and re
 
 /// S3A keys (after `fs.s3a.` or `fs.s3a.bucket.<b>.`) users commonly set that the table does not read.
 pub const IGNORED: &[(&str, &str)] = &[
-    ("aws.credentials.provider", "credentials come from the keys above, the environment, the AWS profile or instance metadata"),
     ("fast.upload", BUFFERS),
     ("fast.upload.buffer", BUFFERS),
     ("fast.upload.active.blocks", BUFFERS),

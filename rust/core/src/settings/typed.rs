@@ -69,6 +69,7 @@ pub struct ObjectSettings {
     pub verify_listed_dirs: Option<bool>,
     pub retry: RetrySettings,
     pub recovery: RecoverySettings,
+    pub credentials: super::CredentialSettings,
     /// Encryption, requester pays, storage class, checksum: what every request carries.
     pub requests: super::RequestSettings,
     /// Proxy, pool, socket timeout, trusted CAs.
@@ -108,6 +109,7 @@ impl ObjectSettings {
             },
             retry: RetrySettings::read(&s)?,
             recovery: RecoverySettings { grace: s.duration(&RECOVERY_GRACE)?, check_interval: s.duration(&RECOVERY_INTERVAL)? },
+            credentials: super::CredentialSettings::read(&s, scheme, conf)?,
             requests: super::RequestSettings::read(&s)?,
             network: super::NetworkSettings::read(&s)?,
         };

@@ -83,9 +83,12 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     uri = URI.create(scheme + "://" + (authority == null ? "" : authority) + "/");
     String[] pairs = StoreConfig.relevantPairs(conf, scheme);
     long handle;
+    // A Java credential provider class the store loads gets this FileSystem's Configuration.
+    CredentialBridge.INITIALIZING.set(conf);
     try {
       handle = NativeFs.connect(scheme, authority, pairs);
     } finally {
+      CredentialBridge.INITIALIZING.remove();
       forwardNativeLog();
     }
     store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);

@@ -1,0 +1,46 @@
+//! The client of one store: object_store for object data, the raw keys (`keys.rs`) for markers, real-key
+//! listings and batch deletes, the request counters (S3 only), and the names paths are shown with. The
+//! modules that only read and write keys (listing, delete, journal, reader) work on this alone.
+
+use super::counting::Counters;
+use super::keys::RawKeys;
+use crate::path::FsPath;
+use object_store::ObjectStore;
+use std::sync::Arc;
+
+pub(crate) struct Client {
+    scheme: String,
+    authority: String,
+    pub(super) store: Arc<dyn ObjectStore>,
+    pub(super) keys: Arc<dyn RawKeys>,
+    /// `None` for the in-memory store (no HTTP).
+    pub(super) counters: Option<Arc<Counters>>,
+}
+
+impl Client {
+    pub(super) fn new(scheme: &str, authority: &str, store: Arc<dyn ObjectStore>, keys: Arc<dyn RawKeys>, counters: Option<Arc<Counters>>) -> Self {
+        Client { scheme: scheme.to_string(), authority: authority.to_string(), store, keys, counters }
+    }
+
+    /// `scheme://authority/key`, the way the user names the path.
+    pub(super) fn show(&self, p: &FsPath) -> String {
+        self.show_key(p.key())
+    }
+
+    pub(super) fn show_key(&self, key: &str) -> String {
+        format!("{}://{}/{}", self.scheme, self.authority, key)
+    }
+
+    /// `scheme://authority/`, for the commands messages suggest (`commitfs recover ...`).
+    pub(super) fn root(&self) -> String {
+        format!("{}://{}/", self.scheme, self.authority)
+    }
+
+    pub(super) fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    pub(super) fn server_is_seaweedfs(&self) -> bool {
+        self.counters.as_ref().is_some_and(|c| c.server_is_seaweedfs())
+    }
+}
