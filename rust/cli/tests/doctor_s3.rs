@@ -1,5 +1,6 @@
 //! `commitfs doctor` verdicts on the two real S3 servers: SeaweedFS is trusted in header copy mode; moto
 //! is refused in header mode (its CopyObject ignores If-None-Match) and trusted in multipart mode.
+//! SeaweedFS renames with RenameObject, moto (which lacks it) by copy + delete.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -58,6 +59,7 @@ fn doctor_trusts_seaweedfs_in_header_mode() {
     assert!(row(&t, "conditional PUT").contains(" ok "), "{t}");
     assert!(row(&t, "copy mode header").contains("refuses"), "{t}");
     assert!(row(&t, "configured copy mode").contains(" ok "), "{t}");
+    assert!(row(&t, "rename mode").contains("rename-object: RenameObject"), "{t}");
     // SeaweedFS's conditional multipart completion lets 2-8 racers win in most races but not in all: the
     // verdict may go either way; the row must exist and never fail the store (header mode is used).
     assert!(!row(&t, "multipart completion race").contains("FAIL"), "{t}");
@@ -78,6 +80,7 @@ fn doctor_refuses_moto_in_header_mode_and_trusts_it_in_multipart_mode() {
     assert_eq!(code, 0, "{t}");
     assert!(row(&t, "multipart completion race").contains("held: 1 of"), "{t}");
     assert!(row(&t, "rename without overwrite").contains(" ok "), "{t}");
+    assert!(row(&t, "rename mode").contains("copy: renames copy then delete"), "moto has no RenameObject: {t}");
 }
 
 #[test]

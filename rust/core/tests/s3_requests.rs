@@ -1,5 +1,6 @@
 //! Request counts per operation, measured with the counting HTTP connector against SeaweedFS (copy mode
-//! header) and moto (copy mode multipart). The numbers are printed (run with --nocapture) and bounded.
+//! header, RenameObject) and moto (copy mode multipart, no RenameObject: renames copy then delete). The
+//! numbers are printed (run with --nocapture) and bounded.
 
 mod guarantees;
 mod support;
@@ -25,6 +26,18 @@ mod cost {
     /// part + complete (multipart mode, moto).
     pub fn copy(kind: &str) -> u64 {
         if kind == "seaweed" { 1 } else { 3 }
+    }
+    /// One RenameObject (`If-None-Match: *`, or none when replacing).
+    pub const RENAME_OBJECT: u64 = 1;
+    /// Moving one file: RenameObject on SeaweedFS (`rename.mode=auto` finds it there), copy-if-not-exists
+    /// + DELETE of the source on moto (which has no RenameObject).
+    pub fn move_file(kind: &str) -> u64 {
+        if kind == "seaweed" { RENAME_OBJECT } else { copy(kind) + DELETE }
+    }
+    /// Replacing a file (`Rename.OVERWRITE`): RenameObject without precondition on SeaweedFS, an
+    /// unconditional CopyObject + DELETE on moto.
+    pub fn replace_file(kind: &str) -> u64 {
+        if kind == "seaweed" { RENAME_OBJECT } else { 1 + DELETE }
     }
     /// Creates of a small file: the open-time LIST, then the PUT at close.
     pub const CREATE_SMALL: u64 = LIST + PUT;
@@ -64,7 +77,7 @@ fn measure_all(kind: &'static str) {
         report.push((op.to_string(), total(m)));
     };
 
-    let copy = cost::copy(kind);
+    let moves = cost::move_file(kind);
 
     let (st, m) = f.measure(|| f.backend.probe(&[Probe::File(&file)]).unwrap().pop().flatten());
     assert!(st.is_some());
@@ -122,19 +135,22 @@ fn measure_all(kind: &'static str) {
     let dst = g::p(&b, "dir/renamed");
     let (_, m) = f.measure(|| f.fs.rename(&new, &dst, RenameMode::Into).unwrap());
     note("fs.rename of a file within its directory", &m);
-    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "LIST of dst (the shared parent needs no HEAD), copy, DELETE");
+    assert_eq!(total(&m), cost::LIST + moves, "LIST of dst (the shared parent needs no HEAD), the move");
+    if kind == "seaweed" {
+        assert_eq!((m.get("RENAME"), m.get("COPY"), m.get("DELETE_OBJECTS")), (Some(&1), None, None), "RenameObject alone: {m:?}");
+    }
 
     f.fs.mkdirs(&g::p(&b, "other")).unwrap();
     let moved = g::p(&b, "other/moved");
     let (_, m) = f.measure(|| f.fs.rename(&dst, &moved, RenameMode::Into).unwrap());
     note("fs.rename of a file to another directory", &m);
-    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "one LIST from the parent's key sees it is no file and dst/, copy, DELETE");
+    assert_eq!(total(&m), cost::LIST + moves, "one LIST from the parent's key sees it is no file and dst/, the move");
     f.fs.rename(&moved, &dst, RenameMode::Into).unwrap();
 
     let deep = g::p(&b, "other/x/y/moved");
     let (_, m) = f.measure(|| f.fs.rename(&dst, &deep, RenameMode::Into).unwrap());
     note("fs.rename of a file into three new directory levels", &m);
-    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "the same one LIST covers every new ancestor");
+    assert_eq!(total(&m), cost::LIST + moves, "the same one LIST covers every new ancestor");
     f.fs.rename(&deep, &dst, RenameMode::Into).unwrap();
 
     let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&b, "dir/new2/sub/target"), RenameMode::Into));
@@ -150,11 +166,17 @@ fn measure_all(kind: &'static str) {
     }
     let (_, m) = f.measure(|| f.fs.rename(&dst, &g::p(&crowded, "z"), RenameMode::Into).unwrap());
     note("fs.rename of a file into another directory past 100 keys", &m);
-    assert_eq!(total(&m), cost::RENAME_PROBE_PAST_PAGE + copy + cost::DELETE, "LIST of crowded, then LIST of crowded/z/, copy, DELETE");
+    assert_eq!(total(&m), cost::RENAME_PROBE_PAST_PAGE + moves, "LIST of crowded, then LIST of crowded/z/, the move");
     f.fs.rename(&g::p(&crowded, "z"), &dst, RenameMode::Into).unwrap();
     let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&crowded, "a119/z"), RenameMode::Into));
     assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
     assert_eq!(total(&m), cost::LIST + cost::HEAD + cost::LIST, "LIST of crowded, then HEAD of crowded/a119 + LIST of its z/ (sent together)");
+
+    g::put(&f.fs, &g::p(&b, "dir/replacement"), b"replacement");
+    let (_, m) = f.measure(|| f.fs.rename(&g::p(&b, "dir/replacement"), &g::p(&b, "dir/new3"), RenameMode::Replace).unwrap());
+    note("fs.rename(OVERWRITE) of a file onto a file", &m);
+    assert_eq!(total(&m), cost::LIST + cost::replace_file(kind), "the LIST of dst, the unconditional move");
+    assert_eq!(g::read_all(&f.fs, &g::p(&b, "dir/new3")).unwrap(), b"replacement");
 
     let (_, m) = f.measure(|| g::read_all(&f.fs, &dst).unwrap());
     note("open+read of a small file", &m);
@@ -224,21 +246,22 @@ fn measure_create_performance(kind: &'static str) {
     assert_eq!(w.commit().unwrap_err().kind, ErrorKind::AlreadyExists, "and stays exclusive at commit");
 }
 
-/// `fs.s3c.rename.performance`: a file rename is the conditional copy and the DELETE, nothing else.
+/// `fs.s3c.rename.performance`: a file rename is the move (one RenameObject, or the conditional copy and
+/// the DELETE), nothing else.
 fn measure_rename_performance(kind: &'static str) {
     let f = Fixture::s3(kind, &[("fs.s3c.rename.performance", "true")]);
     let b = fresh_base("rename-performance");
-    let copy = cost::copy(kind);
+    let moves = cost::move_file(kind);
     g::put(&f.fs, &g::p(&b, "warm"), b"w");
-    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2"), RenameMode::Into).unwrap(); // the once-per-store copy-mode probe
+    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2"), RenameMode::Into).unwrap(); // the once-per-store mode probes
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"new");
     let (_, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "d/final"), RenameMode::Into).unwrap());
     eprintln!("{kind}: rename.performance: file rename: {m:?}");
-    assert_eq!(total(&m), copy + cost::DELETE, "COPY + DELETE");
+    assert_eq!(total(&m), moves, "RenameObject alone (SeaweedFS), COPY + DELETE (moto)");
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"late");
     let (r, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "e/final"), RenameMode::Into));
     r.unwrap();
-    assert_eq!(total(&m), copy + cost::DELETE, "into another directory as well");
+    assert_eq!(total(&m), moves, "into another directory as well");
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"loser");
     let r = f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "d/final"), RenameMode::Exact);
     assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists, "still never overwrites");

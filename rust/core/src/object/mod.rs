@@ -4,7 +4,7 @@
 //! directory is the marker `dir/`, any key below `dir/` makes `dir` a directory.
 //!
 //! commitfs' own objects live under `_commitfs/` at the bucket root (staging copies of large exclusive
-//! creates, the copy-mode probe); listings of the root hide that prefix. Renaming or deleting a directory
+//! creates, the copy-mode and rename-mode probes); listings of the root hide that prefix. Renaming or deleting a directory
 //! is a sequence of copies and deletes, not atomic. Deletes rewrite the parent's marker (as S3A does) so
 //! the parent survives; renames do not (see `delete.rs`, `rename.rs`).
 
@@ -24,6 +24,7 @@ mod readahead;
 mod reader;
 mod recovery;
 mod rename;
+mod rename_object;
 mod request_options;
 mod retries;
 mod s3;
@@ -42,6 +43,7 @@ use object_store::path::Path;
 use object_store::ObjectStore;
 use publish::Copier;
 use recovery::Recovery;
+use rename_object::Mover;
 use std::sync::Arc;
 
 pub use counting::Counters;
@@ -56,6 +58,8 @@ pub(crate) struct Shared {
     client: Arc<Client>,
     /// Copy-if-not-exists in the store's verified mode (`publish.rs`).
     copier: Copier,
+    /// RenameObject or copy + delete, as `fs.<scheme>.rename.mode` and the store allow (`rename_object.rs`).
+    mover: Mover,
     tuning: Tuning,
     /// When staging was last swept (`delete.rs`).
     sweep: SweepClock,
@@ -120,6 +124,7 @@ impl ObjectBackend {
         ObjectBackend(Arc::new(Shared {
             client: Arc::new(client),
             copier: Copier::new(copy_mode),
+            mover: Mover::new(settings, copy_mode.is_some()),
             tuning: Tuning::new(settings),
             sweep: SweepClock::default(),
             recovery: Recovery::new(journal::JournalSettings::new(&settings.recovery)),

@@ -43,6 +43,12 @@ impl ObjectBackend {
         block_on(s.recovery.run(&s.client, &s.copier, s.tuning.copy_concurrency, min_age_ms))
     }
 
+    /// How this store renames files: `rename-object` or `copy` (probes the store on first use).
+    pub fn rename_mode(&self) -> Result<&'static str> {
+        let in_place = block_on(self.0.mover.in_place(&self.0.client))?;
+        Ok(if in_place { "rename-object" } else { "copy" })
+    }
+
     /// Reads the whole object of file `p` with object_store alone (see `hooks.rs`); returns the bytes read.
     #[cfg(feature = "bench-hooks")]
     pub fn raw_read(&self, p: &FsPath) -> Result<u64> {

@@ -23,7 +23,7 @@ pub use keys::*;
 pub use parse::{parse_bool, parse_count, parse_duration_ms, parse_size};
 pub use request::{Checksum, Encryption, NetworkSettings, Proxy, RequestSettings};
 pub use s3a::{s3a_key_status, warn_unsupported, KeyStatus, IGNORED};
-pub use typed::{io_threads, CopyMode, JvmSettings, ObjectSettings, PolicySettings, PosixSettings, RecoverySettings, RetrySettings, Secret};
+pub use typed::{io_threads, CopyMode, JvmSettings, ObjectSettings, PolicySettings, PosixSettings, RecoverySettings, RenameStrategy, RetrySettings, Secret};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
