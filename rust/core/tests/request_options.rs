@@ -54,6 +54,8 @@ fn operation(r: &Value) -> &'static str {
     let copy = r["headers"].get("x-amz-copy-source").is_some();
     match method {
         "PUT" if has("partNumber") => "MPU_PART",
+        // RenameObject keeps the source's encryption: it sends none.
+        "PUT" if has("renameObject") => "RENAME",
         "PUT" if copy => "COPY",
         "PUT" => "PUT",
         "POST" if has("uploads") => "MPU_CREATE",
