@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../rust/fuzz"
 seconds=${1:-60}
 mode=${2:-auto}
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
-targets=(paths config)
+targets=(paths config endpoint)
 
 property() {
   echo "fuzz: running the properties as a bounded test, ${seconds} s per target"

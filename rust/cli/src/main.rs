@@ -109,6 +109,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    commitfs_core::logging::to_stderr();
     let result = conf::build(&inv.xml_files, &inv.defines).and_then(|conf| commands::run(&inv.command, &inv.args, &conf));
     match result {
         Ok(code) => ExitCode::from(code),

@@ -46,11 +46,22 @@ fn row<'a>(text: &'a str, name: &str) -> &'a str {
     text.lines().find(|l| l.trim_start().starts_with(name)).unwrap_or_else(|| panic!("no row '{name}' in:\n{text}"))
 }
 
+/// With SSE-S3, requester pays and an explicit region (the SeaweedFS run doubles as their check: the
+/// doctor's probes all run with them, and it reports them and a write made with them).
 #[test]
 fn doctor_trusts_seaweedfs_in_header_mode() {
     let s = start("seaweed");
-    let (code, t) = doctor(&s, &[]);
+    let (code, t) = doctor(&s, &[
+        "-D", "fs.s3a.encryption.algorithm=SSE-S3",
+        "-D", "fs.s3a.requester.pays.enabled=true",
+        "-D", "fs.s3a.endpoint.region=eu-west-3",
+    ]);
     assert_eq!(code, 0, "{t}");
+    assert!(row(&t, "signing region").contains("eu-west-3 (from fs.s3a.endpoint.region)"), "{t}");
+    assert!(row(&t, "encryption").contains("SSE-S3"), "{t}");
+    assert!(row(&t, "requester pays").contains("on"), "{t}");
+    assert!(row(&t, "write with these settings").contains(" ok "), "{t}");
+    assert!(row(&t, "directory marker").contains(" ok "), "{t}");
     assert!(row(&t, "conditional PUT").contains(" ok "), "{t}");
     assert!(row(&t, "copy mode header").contains("refuses"), "{t}");
     assert!(row(&t, "configured copy mode").contains(" ok "), "{t}");

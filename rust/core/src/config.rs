@@ -9,7 +9,7 @@ pub struct Config {
 }
 
 /// Keys whose values `Debug` never prints.
-const SECRET_MARKERS: [&str; 4] = ["secret", "token", "password", ".access.key"];
+const SECRET_MARKERS: [&str; 5] = ["secret", "token", "password", ".access.key", "encryption.key"];
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

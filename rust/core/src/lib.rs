@@ -6,6 +6,7 @@ pub mod backend;
 pub mod config;
 pub mod error;
 pub mod fs;
+pub mod logging;
 pub mod object;
 pub mod path;
 pub mod posix;

@@ -90,3 +90,32 @@ fn configuration() {
         "b\n!scheme.memc.backend=memory\nfs.memc.readahead.range=-1", "b\n@copy-if-not-exists=sometimes"];
     run("config", &seeds, config_input, commitfs_fuzz::check_config);
 }
+
+/// Endpoint, region, path-style, TLS and proxy lines (see `check_endpoint`).
+fn endpoint_input(rng: &mut Rng) -> Vec<u8> {
+    const PARTS: &[&str] = &[
+        "http://", "https://", "127.0.0.1", "[::1]", "::1", "localhost", "s3.eu-west-1.amazonaws.com", "s3-", ".amazonaws.com",
+        "bucket.", ":", ":9000", ":0", ":99999", "/", "/path", "@", "user:pw@", "?", "#", " ", "%", "1", "256.1.1.1", "eu-west-1",
+        "us-east-1", "", "true", "false", "..", "-", "_", "xn--", "é", "\u{0}", "proxy.corp", "8080", ".example.com,10.0.0.0/8",
+    ];
+    let mut s = Vec::new();
+    for line in 0..8 {
+        if line > 0 {
+            s.push(b'\n');
+        }
+        for _ in 0..rng.below(6) {
+            match rng.below(12) {
+                0 => s.push(rng.next() as u8),
+                _ => s.extend_from_slice(PARTS[rng.below(PARTS.len())].as_bytes()),
+            }
+        }
+    }
+    s
+}
+
+#[test]
+fn endpoints_and_proxies() {
+    let seeds = ["127.0.0.1:9000\n\n\n", "http://127.0.0.1:9000\neu-west-1\n\nx", "https://s3.eu-west-1.amazonaws.com\n\n\n\nproxy\n8080",
+        "http://[::1]:9000\n\nx\n\n::1\n3128\n.example.com", "http://localhost\n\n\n\n\n\n\nmy.bucket", "http://10.0.0.1\n\n\n\n\n\n\nBad_Bucket"];
+    run("endpoint", &seeds, endpoint_input, commitfs_fuzz::check_endpoint);
+}

@@ -36,6 +36,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_connect<'l>(
     conf: JObjectArray<'l, JString<'l>>,
 ) -> jlong {
     run(&mut env, |env| {
+        commitfs_core::logging::to_queue();
         let (scheme, authority, conf) = marshal::store_args(env, &scheme, &authority, &conf)?;
         crate::credentials::install();
         let fs: Store = registry::filesystem(&scheme, &authority, &conf)?;
@@ -236,6 +237,19 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_rename<'l>(
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_counters<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> JString<'l> {
     run(&mut env, |env| {
         let text: String = store(fs)?.counters().iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+        Ok(env.new_string(text)?)
+    })
+}
+
+/// The core's queued log records, one per line as `LEVEL message` (`logging::drain`); null when none.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_drainLog<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>) -> JString<'l> {
+    run(&mut env, |env| {
+        let records = commitfs_core::logging::drain();
+        if records.is_empty() {
+            return Ok(JString::null());
+        }
+        let text: String = records.iter().map(|(level, msg)| format!("{level} {}\n", msg.replace('\n', " "))).collect();
         Ok(env.new_string(text)?)
     })
 }

@@ -4,6 +4,7 @@
 //! Everything it writes goes under one probe directory that is removed at the end.
 
 mod posix;
+mod requests;
 mod s3;
 mod semantics;
 
@@ -79,7 +80,13 @@ pub fn run(uri: &str, conf: &Config) -> Result<u8> {
     let mut report = Report::default();
     let proceed = match BackendKind::for_scheme(&loc.scheme, conf)? {
         BackendKind::Posix => posix::probe(&loc, conf, &mut report)?,
-        BackendKind::S3 => s3::probe(&loc, conf, &mut report)?,
+        BackendKind::S3 => {
+            let reachable = s3::probe(&loc, conf, &mut report)?;
+            if reachable {
+                requests::probe(&loc, conf, &mut report)?;
+            }
+            reachable
+        }
         BackendKind::Memory => true,
     };
     if proceed {

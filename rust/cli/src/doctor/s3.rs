@@ -67,7 +67,8 @@ pub fn probe(loc: &Location, conf: &Config, report: &mut Report) -> Result<bool>
     let id = format!("{:016x}", rand::random::<u64>());
     let base = format!("_commitfs/doctor-{id}/");
     let header = Probe { store: backend(loc, conf, "header")?.store(), base: base.clone() };
-    let multipart = Probe { store: backend(loc, conf, "multipart")?.store(), base };
+    // Multipart mode may be refused by this configuration (SSE-C): the probe reports why.
+    let multipart = backend(loc, conf, "multipart").map(|b| Probe { store: b.store(), base });
 
     let reach = block_on(header.store.head(&header.key("absent")));
     match reach {
@@ -106,7 +107,7 @@ fn rename_mode(loc: &Location, conf: &Config, report: &mut Report) -> bool {
     true
 }
 
-async fn store_probes(header: &Probe, multipart: &Probe, configured: &str, scheme: &str, report: &mut Report) -> Result<bool> {
+async fn store_probes(header: &Probe, multipart: &Result<Probe>, configured: &str, scheme: &str, report: &mut Report) -> Result<bool> {
     // Conditional PUT: one winner among racers, three rounds.
     let mut winners = Vec::new();
     for round in 0..3 {
@@ -128,7 +129,14 @@ async fn store_probes(header: &Probe, multipart: &Probe, configured: &str, schem
 
     // Copy-if-not-exists: which mode refuses to overwrite an existing object?
     let mut safe_modes = Vec::new();
-    for (name, p) in [("header", header), ("multipart", multipart)] {
+    for (name, p) in [("header", Ok(header)), ("multipart", multipart.as_ref())] {
+        let p = match p {
+            Ok(p) => p,
+            Err(e) => {
+                report.add(format!("copy mode {name}"), Verdict::Info, format!("not usable with this configuration: {e}"));
+                continue;
+            }
+        };
         let put_both = async {
             p.put(&format!("{name}-src"), b"source").await?;
             p.put(&format!("{name}-dst"), b"existing").await
@@ -153,7 +161,7 @@ async fn store_probes(header: &Probe, multipart: &Probe, configured: &str, schem
 
     // Conditional CompleteMultipartUpload under a race (what multipart mode relies on). Races are
     // nondeterministic: several rounds, and atomic only if every round had exactly one winner.
-    if safe_modes.contains(&"multipart") {
+    if let (true, Ok(multipart)) = (safe_modes.contains(&"multipart"), multipart) {
         let mut winners = Vec::new();
         for round in 0..MULTIPART_ROUNDS {
             let dst = format!("mp-race-dst-{round}");

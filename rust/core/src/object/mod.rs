@@ -18,12 +18,14 @@ mod hooks;
 mod journal;
 mod keys;
 mod listing;
+mod network;
 mod publish;
 mod readahead;
 mod reader;
 mod recovery;
 mod rename;
 mod rename_object;
+mod request_options;
 mod retries;
 mod s3;
 mod sync;
@@ -102,8 +104,9 @@ impl ObjectBackend {
         let connector = counting::CountingConnector::default();
         let counters = connector.counters.clone();
         let settings = ObjectSettings::read(scheme, bucket, conf)?;
+        crate::settings::warn_unsupported(conf, scheme);
         let built = s3::build(scheme, bucket, &settings, connector)?;
-        let client = Client::new(scheme, bucket, Arc::new(built.store), Arc::new(built.keys), Some(counters));
+        let client = Client::new(scheme, bucket, built.store, Arc::new(built.keys), Some(counters));
         Ok(Self::assemble(client, &settings, Some(built.copy_mode)))
     }
 
@@ -112,6 +115,7 @@ impl ObjectBackend {
         let store: Arc<dyn ObjectStore> = Arc::new(object_store::memory::InMemory::new());
         let keys: Arc<dyn RawKeys> = Arc::new(keys::MemoryKeys::new(store.clone()));
         let settings = ObjectSettings::read(scheme, authority, conf)?;
+        crate::settings::warn_unsupported(conf, scheme);
         Ok(Self::assemble(Client::new(scheme, authority, store, keys, None), &settings, None))
     }
 

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use async_trait::async_trait;
 use base64::Engine;
 use bytes::Bytes;
-use object_store::aws::{AmazonS3, AmazonS3Builder, AwsAuthorizer, AwsCredentialProvider, S3CopyIfNotExists};
+use object_store::aws::{AmazonS3Builder, AwsAuthorizer, AwsCredentialProvider, S3CopyIfNotExists};
 use object_store::client::{HttpClient, HttpRequest, HttpRequestBody};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
@@ -18,7 +18,8 @@ use serde::Deserialize;
 pub use crate::settings::CopyMode;
 
 pub struct S3Settings {
-    pub store: AmazonS3,
+    /// object_store's S3 store, with the configured storage class on its writes.
+    pub store: std::sync::Arc<dyn object_store::ObjectStore>,
     pub keys: S3Keys,
     pub copy_mode: CopyMode,
 }
@@ -39,7 +40,7 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: C
     let retries = super::retries::Retries::new(&settings.retry);
     let client_slot = connector.client.clone();
     let mut builder = AmazonS3Builder::from_env()
-        .with_client_options(retries.client_options())
+        .with_client_options(super::network::client_options(retries.client_options(), &settings.network)?)
         .with_retry(retries.retry.clone())
         .with_bucket_name(bucket)
         .with_region(&region)
@@ -70,14 +71,26 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: C
         CopyMode::Multipart => builder.with_copy_if_not_exists(S3CopyIfNotExists::Multipart),
         CopyMode::Unsafe => builder,
     };
+    builder = super::request_options::apply(builder, &settings.requests)?;
     let store = builder.build().map_err(|e| {
         Error::invalid(format!("cannot configure S3 for bucket '{bucket}': {e}; check fs.{scheme}.endpoint and credentials"))
     })?;
     let client = client_slot.lock().clone().ok_or_else(|| Error::invalid("the S3 HTTP client was not created"))?;
-    let keys = S3Keys { client, base, region, credentials: match signing {
-        Signing::Anonymous => None,
-        _ => Some(store.credentials().clone()),
-    }, bucket: bucket.to_string(), scheme: scheme.to_string(), retries };
+    let keys = S3Keys {
+        client,
+        base,
+        region,
+        credentials: match signing {
+            Signing::Anonymous => None,
+            _ => Some(store.credentials().clone()),
+        },
+        bucket: bucket.to_string(),
+        scheme: scheme.to_string(),
+        retries,
+        requester_pays: settings.requests.requester_pays,
+        put_headers: super::request_options::raw_put_headers(&settings.requests)?,
+    };
+    let store = super::request_options::with_defaults(std::sync::Arc::new(store), &settings.requests);
     Ok(S3Settings { store, keys, copy_mode })
 }
 
@@ -103,6 +116,10 @@ pub struct S3Keys {
     /// The user's URI scheme (`s3c`), so messages name paths the way the user wrote them.
     scheme: String,
     retries: super::retries::Retries,
+    /// `x-amz-request-payer: requester` on every raw request.
+    requester_pays: bool,
+    /// Encryption and storage class of raw object PUTs (`dir/` markers).
+    put_headers: http::HeaderMap,
 }
 
 #[derive(Deserialize)]
@@ -223,6 +240,14 @@ impl S3Keys {
         for (name, value) in headers {
             let value = value.parse().map_err(|e| Error::invalid(format!("{what} {shown}: bad header {name}: {e}")))?;
             req.headers_mut().insert(*name, value);
+        }
+        if method == "PUT" && !url.contains('?') {
+            // An object PUT (a `dir/` marker), not RenameObject (which keeps the source's encryption).
+            req.headers_mut().extend(self.put_headers.clone());
+        }
+        if self.requester_pays {
+            // Before signing, which covers it (anonymous requests carry it unsigned).
+            req.headers_mut().insert("x-amz-request-payer", http::HeaderValue::from_static("requester"));
         }
         if let Some(credentials) = &self.credentials {
             let credential = credentials.get_credential().await.map_err(|e| {

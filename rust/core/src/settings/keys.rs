@@ -47,6 +47,32 @@ pub const CONNECT_TIMEOUT: Key = bucket("connection.establish.timeout", Duration
 pub const RECOVERY_GRACE: Key = bucket("rename.recovery.grace", Duration { bare_ms: 1000 }, Value("5m"), OBJ);
 pub const RECOVERY_INTERVAL: Key = bucket("rename.recovery.interval", Duration { bare_ms: 1000 }, Value("60s"), OBJ);
 
+// ---- S3 requests: encryption, billing, storage (settings/request.rs) ----
+pub const ENCRYPTION_ALGORITHM: Key = Key {
+    alias: Some("server-side-encryption-algorithm"),
+    ..bucket("encryption.algorithm", Choice(&["none", "sse-s3", "aes256", "sse-kms", "dsse-kms", "sse-c", "cse-kms"]), Unset("none"), OBJ)
+};
+pub const ENCRYPTION_KEY: Key = Key { alias: Some("server-side-encryption.key"), ..bucket("encryption.key", Secret, Unset("the bucket's default KMS key"), OBJ) };
+pub const BUCKET_KEY: Key = bucket("encryption.bucket-key.enabled", Bool, Unset("the bucket's setting"), OBJ);
+pub const REQUESTER_PAYS: Key = bucket("requester.pays.enabled", Bool, Value("false"), OBJ);
+pub const STORAGE_CLASS: Key = bucket("create.storage.class", Text, Unset("the bucket's default"), OBJ);
+pub const CANNED_ACL: Key = bucket("acl.default", Text, Unset("none"), OBJ);
+pub const CHECKSUM: Key = bucket("create.checksum.algorithm", Choice(&["none", "sha256", "crc64nvme"]), Unset("none"), OBJ);
+
+// ---- S3 network (settings/request.rs) ----
+pub const PROXY_HOST: Key = bucket("proxy.host", Text, Unset("no proxy"), OBJ);
+pub const PROXY_PORT: Key = bucket("proxy.port", Count { min: 1 }, Unset("80, or 443 with `proxy.ssl.enabled`"), OBJ);
+pub const PROXY_USERNAME: Key = bucket("proxy.username", Secret, Unset("none"), OBJ);
+pub const PROXY_PASSWORD: Key = bucket("proxy.password", Secret, Unset("none"), OBJ);
+pub const PROXY_SSL: Key = bucket("proxy.ssl.enabled", Bool, Value("false"), OBJ);
+pub const NO_PROXY: Key = bucket("proxy.no-proxy", Text, Unset("none"), OBJ);
+pub const CONNECTION_MAXIMUM: Key = bucket("connection.maximum", Count { min: 1 }, Unset("unlimited"), OBJ);
+pub const SOCKET_TIMEOUT: Key = bucket("connection.timeout", Duration { bare_ms: 1 }, Unset("none (the request timeout bounds reads)"), OBJ);
+pub const CA_BUNDLE: Key = bucket("connection.ssl.ca-bundle", Text, Unset("the system's trust store"), OBJ);
+pub const TRUST_JVM: Key = bucket("connection.ssl.trust-jvm", Bool, Value("false"), OBJ);
+/// Set by the JVM face (never by users) when `connection.ssl.trust-jvm` is on: its default trust anchors.
+pub const JVM_TRUST_ANCHORS: Key = global("jvm.trust-anchors", Text, Unset("set by the JVM face"), OBJ);
+
 // ---- filesystem policy ----
 pub const CREATE_PERFORMANCE: Key = bucket("create.performance", Bool, Value("false"), Reader::Policy);
 pub const RENAME_PERFORMANCE: Key = bucket("rename.performance", Bool, Value("false"), Reader::Policy);
@@ -88,6 +114,9 @@ pub const KEYS: &[&Key] = &[
     &ROLE_CREDENTIALS_PROVIDER, &COPY_IF_NOT_EXISTS,
     &RENAME_MODE, &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
     &RETRY_LIMIT, &RETRY_INTERVAL, &RETRY_TIMEOUT, &REQUEST_TIMEOUT, &CONNECT_TIMEOUT, &RECOVERY_GRACE, &RECOVERY_INTERVAL,
+    &ENCRYPTION_ALGORITHM, &ENCRYPTION_KEY, &BUCKET_KEY, &REQUESTER_PAYS, &STORAGE_CLASS, &CANNED_ACL, &CHECKSUM,
+    &PROXY_HOST, &PROXY_PORT, &PROXY_USERNAME, &PROXY_PASSWORD, &PROXY_SSL, &NO_PROXY, &CONNECTION_MAXIMUM, &SOCKET_TIMEOUT, &CA_BUNDLE,
+    &TRUST_JVM, &JVM_TRUST_ANCHORS,
     &POSIX_ROOT, &POSIX_FSYNC, &POSIX_TEMP_MAX_AGE, &POSIX_NOREPLACE,
     &SCHEME_BACKEND, &BLOCK_SIZE, &READ_BUFFER, &WRITE_BUFFER, &AWS_REGION,
     &ENV_ACCESS_KEY, &ENV_SECRET_KEY, &ENV_SESSION_TOKEN, &ENV_PROFILE, &ENV_CREDENTIALS_FILE, &ENV_CONFIG_FILE,

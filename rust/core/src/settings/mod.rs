@@ -13,12 +13,16 @@ mod credentials;
 mod endpoint;
 mod keys;
 mod parse;
+mod request;
+mod s3a;
 mod typed;
 
 pub use credentials::{AwsEnvironment, CredentialSettings, ProviderList, RoleSettings};
 pub use endpoint::{region_of_endpoint, resolve_endpoint, resolve_region, Endpoint};
 pub use keys::*;
 pub use parse::{parse_bool, parse_count, parse_duration_ms, parse_size};
+pub use request::{Checksum, Encryption, NetworkSettings, Proxy, RequestSettings};
+pub use s3a::{s3a_key_status, warn_unsupported, KeyStatus, IGNORED};
 pub use typed::{io_threads, CopyMode, JvmSettings, ObjectSettings, PolicySettings, PosixSettings, RecoverySettings, RenameStrategy, RetrySettings, Secret};
 
 use crate::config::Config;
@@ -211,6 +215,24 @@ impl<'a> Settings<'a> {
     pub fn number(&self, key: &Key) -> Result<u64> {
         match self.value(key)? {
             Some(Value::Number(n)) => Ok(n),
+            _ => Err(Self::mismatch(key, "a number")),
+        }
+    }
+
+    /// A flag with an `Unset` default: `None` when nobody set it.
+    pub fn flag_opt(&self, key: &Key) -> Result<Option<bool>> {
+        match self.value(key)? {
+            Some(Value::Flag(b)) => Ok(Some(b)),
+            None => Ok(None),
+            _ => Err(Self::mismatch(key, "a flag")),
+        }
+    }
+
+    /// A number with an `Unset` default: `None` when nobody set it.
+    pub fn number_opt(&self, key: &Key) -> Result<Option<u64>> {
+        match self.value(key)? {
+            Some(Value::Number(n)) => Ok(Some(n)),
+            None => Ok(None),
             _ => Err(Self::mismatch(key, "a number")),
         }
     }

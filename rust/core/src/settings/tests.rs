@@ -48,8 +48,8 @@ fn every_default_parses_and_every_key_is_read_as_its_kind() {
     let s = Settings::new(&c, "s3c", "b");
     for key in KEYS {
         let read = match key.kind {
-            Kind::Bool => s.flag(key).map(drop),
-            Kind::Size | Kind::Duration { .. } | Kind::Count { .. } => s.number(key).map(drop),
+            Kind::Bool => s.flag_opt(key).map(|b| assert_eq!(b.is_some(), matches!(key.default, Default::Value(_)))),
+            Kind::Size | Kind::Duration { .. } | Kind::Count { .. } => s.number_opt(key).map(|n| assert_eq!(n.is_some(), matches!(key.default, Default::Value(_)))),
             Kind::Choice(words) => s.word(key).map(|w| assert!(w.is_none_or(|w| words.contains(&w.as_str())))),
             Kind::Text | Kind::Secret => s.word(key).map(drop),
         };

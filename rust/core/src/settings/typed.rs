@@ -82,6 +82,10 @@ pub struct ObjectSettings {
     pub retry: RetrySettings,
     pub recovery: RecoverySettings,
     pub credentials: super::CredentialSettings,
+    /// Encryption, requester pays, storage class, checksum: what every request carries.
+    pub requests: super::RequestSettings,
+    /// Proxy, pool, socket timeout, trusted CAs.
+    pub network: super::NetworkSettings,
 }
 
 /// S3's minimum part size (S3A's default is 64M, ours 8M: smaller buffers per stream).
@@ -94,7 +98,7 @@ impl ObjectSettings {
         let endpoint_key = s.raw(&ENDPOINT).map_or_else(|| format!("fs.{scheme}.endpoint"), |(k, _)| k);
         let (ssl, path_style) = (s.flag(&SSL)?, s.flag(&PATH_STYLE)?);
         let endpoint = super::resolve_endpoint(&endpoint_key, s.word(&ENDPOINT)?.as_deref(), ssl, path_style)?;
-        Ok(ObjectSettings {
+        let read = ObjectSettings {
             region: super::resolve_region(s.word(&REGION)?, s.word(&AWS_REGION)?, endpoint.url.as_deref()),
             endpoint: endpoint.url,
             path_style: endpoint.path_style,
@@ -123,7 +127,18 @@ impl ObjectSettings {
             retry: RetrySettings::read(&s)?,
             recovery: RecoverySettings { grace: s.duration(&RECOVERY_GRACE)?, check_interval: s.duration(&RECOVERY_INTERVAL)? },
             credentials: super::CredentialSettings::read(&s, scheme, conf)?,
-        })
+            requests: super::RequestSettings::read(&s)?,
+            network: super::NetworkSettings::read(&s)?,
+        };
+        // object_store's UploadPartCopy sends the destination's SSE-C key but not the source's: a
+        // multipart-mode copy of an SSE-C object cannot work (SeaweedFS answers 501, AWS 400).
+        if read.copy_mode == CopyMode::Multipart && matches!(read.requests.encryption, Some(super::Encryption::CustomerKey(_))) {
+            return Err(crate::Error::unsupported(format!(
+                "fs.{scheme}.copy-if-not-exists=multipart cannot copy SSE-C objects (the copy-source key is not sent); \
+                 use copy-if-not-exists=header on a store that enforces it, or SSE-KMS"
+            )));
+        }
+        Ok(read)
     }
 }
 

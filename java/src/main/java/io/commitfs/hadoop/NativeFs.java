@@ -29,6 +29,9 @@ final class NativeFs {
 
   static native String counters(long fs);
 
+  /** The native core's queued log records, one per line as {@code LEVEL message}; null when none. */
+  static native String drainLog();
+
   /** Slots of {@link #status}'s result. */
   static final int STATUS_SLOTS = 5;
 

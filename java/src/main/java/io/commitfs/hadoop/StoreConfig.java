@@ -8,7 +8,10 @@ import org.apache.hadoop.conf.Configuration;
 
 /** The part of a Hadoop Configuration the native store reads, flattened for one JNI call. */
 final class StoreConfig {
-  private static final String[] SECRET_SUFFIXES = {".access.key", ".secret.key", ".session.token"};
+  /** Read through Hadoop's credential providers as S3A reads them (`Configuration.getPassword`). */
+  private static final String[] SECRET_SUFFIXES = {
+    ".access.key", ".secret.key", ".session.token", ".encryption.key", ".server-side-encryption.key", ".proxy.password"
+  };
 
   private StoreConfig() {}
 
@@ -46,7 +49,25 @@ final class StoreConfig {
         }
       }
     }
+    if (asksForJvmTrust(out)) {
+      try {
+        out.add(JvmTrust.ANCHORS_KEY);
+        out.add(JvmTrust.anchorsPem());
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IOException("connection.ssl.trust-jvm: cannot read the JVM's trust anchors: " + e, e);
+      }
+    }
     return out.toArray(new String[0]);
+  }
+
+  /** Whether a passed key turns `connection.ssl.trust-jvm` on (the core decides which one applies). */
+  private static boolean asksForJvmTrust(List<String> pairs) {
+    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+      if (pairs.get(i).endsWith(JvmTrust.SWITCH_SUFFIX) && "true".equalsIgnoreCase(pairs.get(i + 1).trim())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

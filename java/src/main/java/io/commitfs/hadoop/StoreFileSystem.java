@@ -67,6 +67,7 @@ public abstract class StoreFileSystem extends FileSystem implements IOStatistics
       handle = NativeFs.connect(scheme, authority, pairs);
     } finally {
       CredentialBridge.INITIALIZING.remove();
+      NativeLog.forward();
     }
     store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
     capabilities = store.call(NativeFs::capabilities);

@@ -79,4 +79,37 @@ class StoreConfigTest {
     assertTrue(e.getMessage().contains("fs.commitfs.read.buffer.size=lots") && e.getMessage().contains("a size"),
         e.getMessage());
   }
+
+  @Test
+  void trustJvmPassesTheJvmsTrustAnchorsAsPem() throws Exception {
+    Configuration conf = new Configuration(false);
+    assertFalse(passed(conf, "s3c").containsKey(JvmTrust.ANCHORS_KEY));
+    conf.set("fs.s3a.bucket.b.connection.ssl.trust-jvm", "true");
+    String pem = passed(conf, "s3c").get(JvmTrust.ANCHORS_KEY);
+    assertNotNull(pem);
+    int certs = pem.split("-----BEGIN CERTIFICATE-----", -1).length - 1;
+    assertTrue(certs > 10, "the JDK's cacerts hold many anchors, got " + certs);
+    assertEquals(certs, pem.split("-----END CERTIFICATE-----", -1).length - 1);
+  }
+
+  @Test
+  void unusedS3aKeysAreLoggedOnceAtWarn() throws Exception {
+    NativeLibrary.load();
+    NativeFs.drainLog();
+    String unknown = "fs.memwarn.no-such-key-" + System.nanoTime();
+    Configuration conf = new Configuration(false);
+    conf.set("fs.commitfs.scheme.memwarn.backend", "memory");
+    conf.set("fs.s3a.committer.magic.enabled", "true");
+    conf.set(unknown, "1");
+    String[] pairs = StoreConfig.relevantPairs(conf, "memwarn");
+    long handle = NativeFs.connect("memwarn", "a", pairs);
+    NativeFs.release(handle);
+    String log = NativeFs.drainLog();
+    assertNotNull(log);
+    assertTrue(log.contains("WARN " + unknown + " is not a key commitfs knows"), log);
+    long again = NativeFs.connect("memwarn", "b", pairs);
+    NativeFs.release(again);
+    String second = NativeFs.drainLog();
+    assertTrue(second == null || !second.contains(unknown), "logged twice: " + second);
+  }
 }
