@@ -2,12 +2,11 @@ package io.commitfs.spark;
 
 import io.commitfs.hadoop.CommitFileSystem;
 import java.io.IOException;
-import java.util.EnumSet;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Abortable;
-import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
-import org.apache.hadoop.fs.Options.CreateOpts;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -30,14 +29,20 @@ public final class CheckpointCreate {
   }
 
   /**
-   * The one create. IOExceptions leave unchecked, as from Scala code: Spark's callers match on the type
+   * The one create, through the FileSystem serving {@code path}, with the create's "is a directory there?"
+   * probe skipped ({@code create.performance} for this call only): a checkpoint file is a name Spark chose
+   * under a directory it created, so the answer cannot be yes, and on S3 the probe is a LIST ($0.005)
+   * per file. What stays: the file appears whole at close or never; without {@code overwriteIfPossible}
+   * the create is exclusive (a HEAD fails it early, the conditional PUT at close decides). An overwriting
+   * create is one PUT. IOExceptions leave unchecked, as from Scala code: Spark's callers match on the type
    * (FileAlreadyExistsException: another writer won the batch).
    */
-  public static FSDataOutputStream create(FileContext fc, Path path, boolean overwriteIfPossible) {
-    EnumSet<CreateFlag> flags = overwriteIfPossible
-        ? EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE) : EnumSet.of(CreateFlag.CREATE);
+  public static FSDataOutputStream create(Configuration conf, Path path, boolean overwriteIfPossible) {
     try {
-      return fc.create(path, flags, CreateOpts.createParent());
+      FileSystem fs = path.getFileSystem(conf);
+      // createFile's builder is a raw type in FileSystem's signature: build() answers Object
+      return (FSDataOutputStream) fs.createFile(path).overwrite(overwriteIfPossible).recursive()
+          .opt("fs." + fs.getScheme() + ".create.performance", true).build();
     } catch (IOException e) {
       throw CheckpointCreate.<RuntimeException>sneaky(e);
     }

@@ -8,14 +8,17 @@ import org.apache.spark.sql.execution.streaming.checkpointing.FileContextBasedCh
 
 /**
  * Structured Streaming's checkpoint manager (Spark 4.x) for commitfs paths: {@code createAtomic} is one
- * {@code create} (see {@link CheckpointCreate}), on S3 a LIST and a PUT instead of the temp PUT, COPY,
- * DELETE and the probes around them. Paths on other filesystems keep Spark's temp file + rename. Enable
+ * {@code create} (see {@link CheckpointCreate}), on S3 one PUT (a HEAD and a PUT when exclusive) instead of
+ * the temp PUT, COPY, DELETE and the probes around them. Paths on other filesystems keep Spark's temp file + rename. Enable
  * with {@code spark.sql.streaming.checkpointFileManagerClass=io.commitfs.spark.CommitCheckpointFileManager};
  * on Spark 3.5 use {@code io.commitfs.spark.Spark35CommitCheckpointFileManager}.
  */
 public class CommitCheckpointFileManager extends FileContextBasedCheckpointFileManager {
+  private final Configuration hadoopConf;
+
   public CommitCheckpointFileManager(Path path, Configuration hadoopConf) {
     super(path, hadoopConf);
+    this.hadoopConf = hadoopConf;
   }
 
   @Override
@@ -24,7 +27,7 @@ public class CommitCheckpointFileManager extends FileContextBasedCheckpointFileM
       return super.createAtomic(path, overwriteIfPossible);
     }
     // Not named `out`: inside the subclass that name is FilterOutputStream's field (Spark's wrapper).
-    FSDataOutputStream created = CheckpointCreate.create(fc(), path, overwriteIfPossible);
+    FSDataOutputStream created = CheckpointCreate.create(hadoopConf, path, overwriteIfPossible);
     return new CancellableFSDataOutputStream(created) {
       @Override
       public void cancel() {

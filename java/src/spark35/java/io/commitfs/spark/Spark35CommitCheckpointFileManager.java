@@ -11,8 +11,11 @@ import org.apache.spark.sql.execution.streaming.FileContextBasedCheckpointFileMa
  * {@code spark.sql.streaming.checkpointFileManagerClass=io.commitfs.spark.Spark35CommitCheckpointFileManager}.
  */
 public class Spark35CommitCheckpointFileManager extends FileContextBasedCheckpointFileManager {
+  private final Configuration hadoopConf;
+
   public Spark35CommitCheckpointFileManager(Path path, Configuration hadoopConf) {
     super(path, hadoopConf);
+    this.hadoopConf = hadoopConf;
   }
 
   @Override
@@ -21,7 +24,7 @@ public class Spark35CommitCheckpointFileManager extends FileContextBasedCheckpoi
       return super.createAtomic(path, overwriteIfPossible);
     }
     // Not named `out`: inside the subclass that name is FilterOutputStream's field (Spark's wrapper).
-    FSDataOutputStream created = CheckpointCreate.create(fc(), path, overwriteIfPossible);
+    FSDataOutputStream created = CheckpointCreate.create(hadoopConf, path, overwriteIfPossible);
     return new CancellableFSDataOutputStream(created) {
       @Override
       public void cancel() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.commitfs.hadoop.contract.S3Server;
 import io.commitfs.spark.CheckpointCreate;
 import io.commitfs.spark.CommitCheckpointFileManager;
 import java.net.URI;
@@ -36,22 +37,66 @@ class CheckpointCreateTest {
 
   @Test
   void aCancelledCreatePublishesNothingAndAWinnerKeepsTheName() throws Exception {
-    Path p = new Path("/ckpt/commits/3");
-    FSDataOutputStream cancelled = CheckpointCreate.create(context(), p, false);
+    Configuration conf = CommitFileSystemTest.filecConf(root);
+    Path p = new Path("filec:///ckpt/commits/3");
+    FSDataOutputStream cancelled = CheckpointCreate.create(conf, p, false);
     cancelled.write(new byte[4096]);
     CheckpointCreate.cancel(cancelled);
     cancelled.close();
     assertFalse(context().util().exists(p), "cancel publishes nothing, not even at a later close");
 
-    try (FSDataOutputStream out = CheckpointCreate.create(context(), p, false)) {
+    try (FSDataOutputStream out = CheckpointCreate.create(conf, p, false)) {
       out.write(1);
     }
-    assertThrows(FileAlreadyExistsException.class, () -> CheckpointCreate.create(context(), p, false),
+    assertThrows(FileAlreadyExistsException.class, () -> CheckpointCreate.create(conf, p, false),
         "another writer of the same batch loses, with the type Spark matches on");
-    try (FSDataOutputStream out = CheckpointCreate.create(context(), p, true)) {
+    try (FSDataOutputStream out = CheckpointCreate.create(conf, p, true)) {
       out.write(new byte[] {2, 3});
     }
     assertEquals(2, context().getFileStatus(p).getLen(), "overwriteIfPossible replaces");
+  }
+
+  /**
+   * On S3 a checkpoint file costs the PUT alone (a HEAD first when exclusive): no LIST probe, the manager's
+   * paths being files Spark names under directories it created. Two writers of one batch: one wins.
+   */
+  @Test
+  void aCheckpointFileIsOnePutOnS3() throws Exception {
+    S3Server server;
+    try {
+      server = S3Server.get("seaweed");
+    } catch (RuntimeException e) {
+      org.junit.jupiter.api.Assumptions.abort("SeaweedFS not available: " + e.getMessage());
+      throw e;
+    }
+    Configuration conf = new Configuration(false);
+    conf.set("fs.s3c.impl", CommitFileSystem.class.getName());
+    conf.set("fs.AbstractFileSystem.s3c.impl", CommitFs.class.getName());
+    server.configure(conf, "s3c");
+    Path dir = new Path("s3c://" + server.bucket + "/ckpt-" + java.util.UUID.randomUUID() + "/state/0/1");
+    CommitCheckpointFileManager manager = new CommitCheckpointFileManager(dir, conf);
+    CommitFileSystem fs = (CommitFileSystem) dir.getFileSystem(conf);
+    long before = requests(fs);
+    try (CheckpointFileManager.CancellableFSDataOutputStream out = manager.createAtomic(new Path(dir, "1.delta"), true)) {
+      out.write(1);
+    }
+    assertEquals(1, requests(fs) - before, "overwriting checkpoint file: the PUT alone; " + fs.nativeCounters());
+    before = requests(fs);
+    try (CheckpointFileManager.CancellableFSDataOutputStream out = manager.createAtomic(new Path(dir, "2.delta"), false)) {
+      out.write(2);
+    }
+    assertEquals(2, requests(fs) - before, "exclusive checkpoint file: HEAD + conditional PUT; " + fs.nativeCounters());
+    assertThrows(FileAlreadyExistsException.class, () -> manager.createAtomic(new Path(dir, "2.delta"), false));
+    fs.delete(dir.getParent().getParent(), true);
+  }
+
+  private static long requests(CommitFileSystem fs) throws java.io.IOException {
+    for (String line : fs.nativeCounters().split("\n")) {
+      if (line.startsWith("requests=")) {
+        return Long.parseLong(line.substring("requests=".length()));
+      }
+    }
+    throw new AssertionError("no request counter in " + fs.nativeCounters());
   }
 
   /** Through Spark's own classes: Spark cancels a failed or aborted checkpoint write this way. */
