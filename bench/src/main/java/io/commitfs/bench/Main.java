@@ -57,8 +57,20 @@ public final class Main {
                 }
             }
             String streaming = "";
-            if (o.keepWorkload(StreamingWorkload.NAME)) {
-                streaming = streaming(targets, sizing, proxy, viaProxy, repo, results);
+            for (StreamingWorkload.StateStore store : StreamingWorkload.StateStore.values()) {
+                if (o.keepWorkload(store.workload)) {
+                    streaming += streaming(targets, store, sizing, proxy, viaProxy, repo, results);
+                }
+            }
+            if (!streaming.isEmpty()) {
+                streaming = String.format(Locale.ROOT, """
+
+                        Streaming micro-batch (workload 7): rate-micro-batch -> groupBy(key).count() -> foreachBatch, \
+                        local[2], %d state stores (shuffle partitions), checkpointLocation on each S3 target, \
+                        %d warm-up batches, then per batch ("per op" = per batch; p50/p99 = Spark's triggerExecution; \
+                        rate = batches/s); state kept by Spark's default provider, then by RocksDB with changelog \
+                        checkpointing:
+                        """, StreamingWorkload.STATE_PARTITIONS, StreamingWorkload.warmupBatches(sizing)) + streaming;
             }
             String jni = jniOverhead(targets, sizing) + rawRead(o, targets, sizing);
             Report report = new Report(results);
@@ -109,8 +121,8 @@ public final class Main {
     }
 
     /** Workload 7 on each S3 target (rows into results); returns its profile lines for the notes. */
-    private static String streaming(List<Target> targets, Sizing sizing, CountingProxy proxy,
-                                    Targets.S3Endpoint s3, Path repo, List<Result> results) {
+    private static String streaming(List<Target> targets, StreamingWorkload.StateStore store, Sizing sizing,
+                                    CountingProxy proxy, Targets.S3Endpoint s3, Path repo, List<Result> results) {
         StringBuilder profile = new StringBuilder();
         for (Target t : targets) {
             if (t.store != Target.Store.S3 || t.name.equals(Targets.S3C_RELAXED)) {
@@ -125,7 +137,7 @@ public final class Main {
             for (Target row : rows) {
                 long t0 = System.nanoTime();
                 StreamingWorkload.Outcome out = StreamingWorkload.run(row,
-                        row == t ? null : StreamingWorkload.COMMIT_CHECKPOINT_MANAGER, sizing, proxy, s3, repo);
+                        row == t ? null : StreamingWorkload.COMMIT_CHECKPOINT_MANAGER, store, sizing, proxy, s3, repo);
                 Result r = out.result();
                 System.err.printf(Locale.ROOT, "bench: %-44s %-16s %s (%.1f s)%n", r.workload(), row.name,
                         r.ran() ? Report.num(r.totalPerOp()) + " req/batch, p50 " + Report.num(r.p50Millis()) + " ms"
@@ -134,13 +146,7 @@ public final class Main {
                 profile.append(out.profile());
             }
         }
-        return profile.length() == 0 ? "" : String.format(Locale.ROOT, """
-
-                Streaming micro-batch (workload 7): rate-micro-batch -> groupBy(key).count() -> foreachBatch, \
-                local[2], %d state stores (shuffle partitions), checkpointLocation on each S3 target, \
-                %d warm-up batches, then per batch ("per op" = per batch; p50/p99 = Spark's triggerExecution; \
-                rate = batches/s):
-                """, StreamingWorkload.STATE_PARTITIONS, StreamingWorkload.warmupBatches(sizing)) + profile;
+        return profile.toString();
     }
 
     /** The sequential read and write lines against object_store alone (see RawBaseline), when those run. */
@@ -181,8 +187,11 @@ public final class Main {
 
     private static String header(Sizing sizing, boolean strace, double seconds) {
         return String.format(Locale.ROOT, """
-                Notes: %s run, %.0f s wall time. "vs peer" = rate / rate of s3a (S3 rows) or file:// LocalFileSystem \
-                (POSIX rows), same server or disk, same run. S3 "per op" = HTTP requests counted by a proxy in front \
+                Notes: %s run, %.0f s wall time. "vs peer" = rate / rate of s3a (S3 rows) or of file:// \
+                LocalFileSystem with chmod in-process as libhadoop does it on a cluster (POSIX rows; "forks chmod" is \
+                the same LocalFileSystem without libhadoop, as on this machine), same server or disk, same run. \
+                "$/M std" and "$/M express" = request charges per million operations at S3 Standard and S3 Express \
+                One Zone list prices (docs/performance.md). S3 "per op" = HTTP requests counted by a proxy in front \
                 of SeaweedFS (LIST/HEAD/GET/PUT/COPY/DELETE/POST); "client says" = the filesystem's own counters \
                 (S3A's IOStatistics; commitfs's IOStatistics, commitfs_requests, flagged "≠ proxy" if they differ). \
                 POSIX "per op" = %s (strace -f -c attached to this JVM for %d ops after the timed ops; large-file \

@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
 final class Report {
 
     static final String[] HEADER = {"workload", "filesystem", "rate", "vs peer", "p50 ms", "p99 ms",
-            "per op", "breakdown per op"};
+            "per op", Pricing.STANDARD.column, Pricing.EXPRESS.column, "breakdown per op"};
+    /** Columns right-aligned as numbers: rate through the dollar columns. */
+    private static final int FIRST_NUMERIC = 2;
+    private static final int LAST_NUMERIC = 8;
 
     private final List<Result> results;
 
@@ -41,15 +44,21 @@ final class Report {
 
     private static String[] row(Result r, Result ref) {
         if (!r.ran()) {
-            return new String[] {r.workload(), r.target().name, "-", "-", "-", "-", "-", r.note()};
+            return new String[] {r.workload(), r.target().name, "-", "-", "-", "-", "-", "-", "-", r.note()};
         }
         String unit = r.mbPerSecond() ? " MB/s" : " ops/s";
         String ratio = ref == null || ref == r ? (ref == r ? "1.00x" : "-")
                 : String.format(Locale.ROOT, "%.2fx", r.rate() / ref.rate());
         String perOp;
         String breakdown;
+        String standard = "-";
+        String express = "-";
         if (r.target().store == Target.Store.S3) {
             perOp = r.perOp().isEmpty() ? "-" : num(r.totalPerOp()) + " req";
+            if (!r.perOp().isEmpty()) {
+                standard = dollars(Pricing.STANDARD.perMillionOps(r.perOp()));
+                express = dollars(Pricing.EXPRESS.perMillionOps(r.perOp()));
+            }
             breakdown = top(r.perOp(), 7) + clientSays(r, "client says");
         } else {
             perOp = r.perOp().isEmpty() ? "-" : num(r.totalPerOp()) + " sys";
@@ -57,7 +66,7 @@ final class Report {
             breakdown = top(r.perOp(), 6) + clientSays(r, "commitfs counts");
         }
         return new String[] {r.workload(), r.target().name, num(r.rate()) + unit, ratio, ms(r.p50Millis()),
-                ms(r.p99Millis()), perOp, breakdown};
+                ms(r.p99Millis()), perOp, standard, express, breakdown};
     }
 
     /**
@@ -100,6 +109,11 @@ final class Report {
         return String.format(Locale.ROOT, "%.2f", v).replaceAll("\\.?0+$", "").replaceAll("^$", "0");
     }
 
+    /** Dollars per million operations, e.g. "$5.40". */
+    static String dollars(double v) {
+        return "$" + (v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v));
+    }
+
     private static String ms(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
     }
@@ -120,7 +134,7 @@ final class Report {
             }
             previous = row[0];
             for (int c = 0; c < row.length; c++) {
-                boolean numeric = c >= 2 && c <= 6;
+                boolean numeric = c >= FIRST_NUMERIC && c <= LAST_NUMERIC;
                 String cell = c == 0 && row != HEADER && out.length() > 0 && isRepeat(rows, row) ? "" : row[c];
                 out.append(numeric ? pad(cell, width[c], true) : pad(cell, width[c], false));
                 out.append(c + 1 < row.length ? "  " : "\n");
@@ -138,7 +152,7 @@ final class Report {
         StringBuilder out = new StringBuilder();
         out.append('|').append(String.join("|", HEADER)).append("|\n|");
         for (int c = 0; c < HEADER.length; c++) {
-            out.append(c >= 2 && c <= 6 ? "---:|" : "---|");
+            out.append(c >= FIRST_NUMERIC && c <= LAST_NUMERIC ? "---:|" : "---|");
         }
         out.append('\n');
         List<String[]> rows = rows();

@@ -28,7 +28,28 @@ import java.util.concurrent.TimeUnit;
  */
 final class StreamingWorkload {
 
-    static final String NAME = "streaming micro-batch (state)";
+    /**
+     * The state store provider of the query, one row group each. RocksDB is the provider Spark recommends
+     * (and requires for real-time mode): with changelog checkpointing each batch uploads one changelog file
+     * per store, and snapshots (zip + SST files) every few batches.
+     */
+    enum StateStore {
+        HDFS_BACKED("streaming micro-batch (state)", Map.of()),
+        ROCKSDB("streaming micro-batch (RocksDB state)", Map.of(
+                "spark.sql.streaming.stateStore.providerClass",
+                "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
+                "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true"));
+
+        final String workload;
+        final Map<String, String> sparkConf;
+
+        StateStore(String workload, Map<String, String> sparkConf) {
+            this.workload = workload;
+            this.sparkConf = sparkConf;
+        }
+    }
+
+    static final String NAME = StateStore.HDFS_BACKED.workload;
     /** Shuffle partitions = state stores, each writing one delta file per batch. */
     static final int STATE_PARTITIONS = 4;
     /** commitfs's checkpoint manager: createAtomic is one exclusive (or overwriting) create, no temp + rename. */
@@ -52,32 +73,34 @@ final class StreamingWorkload {
      * Runs the query on {@code target}; {@code checkpointManager} (a class name, or null for Spark's default
      * FileContext-based one) goes to spark.sql.streaming.checkpointFileManagerClass.
      */
-    static Outcome run(Target target, String checkpointManager, Sizing sizing, CountingProxy proxy,
-                       Targets.S3Endpoint s3, Path repo) {
+    static Outcome run(Target target, String checkpointManager, StateStore store, Sizing sizing,
+                       CountingProxy proxy, Targets.S3Endpoint s3, Path repo) {
+        String name = store.workload;
         if (target.unavailable != null) {
-            return new Outcome(Result.skipped(NAME, target, target.unavailable), "");
+            return new Outcome(Result.skipped(name, target, target.unavailable), "");
         }
         if (proxy == null || s3 == null) {
-            return new Outcome(Result.skipped(NAME, target, "needs the counting proxy and SeaweedFS"), "");
+            return new Outcome(Result.skipped(name, target, "needs the counting proxy and SeaweedFS"), "");
         }
         Path work = null;
         try (ProxyControl control = new ProxyControl(proxy)) {
             work = Files.createTempDirectory("commitfs-bench-stream-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            JsonNode r = drive(target, checkpointManager, sizing, control, s3, repo, work);
-            return new Outcome(result(target, r), profile(target, r));
+            JsonNode r = drive(target, checkpointManager, store, sizing, control, s3, repo, work);
+            return new Outcome(result(name, target, r), profile(name, target, r));
         } catch (IOException | RuntimeException e) {
-            return new Outcome(Result.skipped(NAME, target, "failed: " + e.getMessage()), "");
+            return new Outcome(Result.skipped(name, target, "failed: " + e.getMessage()), "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(Result.skipped(NAME, target, "interrupted"), "");
+            return new Outcome(Result.skipped(name, target, "interrupted"), "");
         } finally {
             deleteQuietly(work);
         }
     }
 
-    private static JsonNode drive(Target target, String checkpointManager, Sizing sizing, ProxyControl control,
-                                  Targets.S3Endpoint s3, Path repo, Path work) throws IOException, InterruptedException {
+    private static JsonNode drive(Target target, String checkpointManager, StateStore store, Sizing sizing,
+                                  ProxyControl control, Targets.S3Endpoint s3, Path repo, Path work)
+            throws IOException, InterruptedException {
         Path log4j = work.resolve("log4j2.properties");
         Files.writeString(log4j, "rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
                 + "appender.console.type = Console\nappender.console.name = console\n"
@@ -86,13 +109,17 @@ final class StreamingWorkload {
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("master", "local[2]");
         Map<String, String> spark = sparkConf(s3, log4j);
+        spark.putAll(store.sparkConf);
+        // RocksDB's working copy stays on local disk, in this run's directory
+        spark.put("spark.local.dir", work.resolve("local").toString());
         if (checkpointManager != null) {
             spark.put("spark.sql.streaming.checkpointFileManagerClass", checkpointManager);
         }
         cfg.put("conf", spark);
         cfg.put("client", target.commitfs ? "commitfs" : "s3a");
         // one checkpoint per row (the s3c target runs twice: Spark's manager and commitfs's)
-        cfg.put("checkpoint", target.dir("streaming-" + target.name.replaceAll("[^A-Za-z0-9]+", "-")) + "/checkpoint");
+        cfg.put("checkpoint", target.dir("streaming-" + store.name().toLowerCase(Locale.ROOT) + "-"
+                + target.name.replaceAll("[^A-Za-z0-9]+", "-")) + "/checkpoint");
         cfg.put("proxy_counts_url", control.countsUrl());
         cfg.put("warmup", warmupBatches(sizing));
         cfg.put("batches", measuredBatches(sizing));
@@ -167,7 +194,7 @@ final class StreamingWorkload {
         return conf;
     }
 
-    private static Result result(Target target, JsonNode r) {
+    private static Result result(String name, Target target, JsonNode r) {
         int batches = r.get("batches").asInt();
         Map<String, Double> perBatch = new LinkedHashMap<>();
         r.get("proxy_per_batch").fields().forEachRemaining(e -> perBatch.put(e.getKey(), e.getValue().asDouble()));
@@ -177,16 +204,16 @@ final class StreamingWorkload {
         }
         List<Double> trigger = new ArrayList<>();
         r.get("trigger_ms").forEach(n -> trigger.add(n.asDouble()));
-        return new Result(NAME, target, batches, r.get("seconds").asDouble(), 0, percentile(trigger, 0.5),
+        return new Result(name, target, batches, r.get("seconds").asDouble(), 0, percentile(trigger, 0.5),
                 percentile(trigger, 0.99), perBatch, client, null);
     }
 
     /** Where one batch's requests go (by checkpoint file), Spark's phases, and the spread between batches. */
-    private static String profile(Target target, JsonNode r) {
+    private static String profile(String name, Target target, JsonNode r) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s: %d batches (ids %s..%s); requests per batch (proxy) %s; "
+        out.append(String.format(Locale.ROOT, "%s, %s: %d batches (ids %s..%s); requests per batch (proxy) %s; "
                         + "client's own count per batch by operation: %s%n",
-                target.name, r.get("batches").asInt(), r.get("batch_ids").get(0),
+                name, target.name, r.get("batches").asInt(), r.get("batch_ids").get(0),
                 r.get("batch_ids").get(r.get("batch_ids").size() - 1), r.get("proxy_totals"),
                 compact(r.get("client_per_batch"), 99)));
         out.append(String.format(Locale.ROOT, "  Spark's phases, p50 ms: %s; state store commit p50 %s ms%n",

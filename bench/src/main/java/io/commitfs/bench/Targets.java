@@ -15,6 +15,24 @@ final class Targets {
     static final String COMMITFS_AFS = "io.commitfs.hadoop.CommitFs";
     /** s3c with fs.s3c.create.performance and fs.s3c.rename.performance on. */
     static final String S3C_RELAXED = "s3c relaxed";
+    /** The fair file:// peer: LocalFileSystem with chmod in-process, as with libhadoop on a cluster. */
+    static final String LOCAL_FAIR = "file (LocalFS, in-process chmod)";
+
+    /** The file:// variants measured: which FileSystem (and AbstractFileSystem) class serves file://. */
+    private enum Local {
+        CHECKSUMMED("org.apache.hadoop.fs.LocalFileSystem", "org.apache.hadoop.fs.local.LocalFs"),
+        IN_PROCESS_CHMOD(InProcessChmodLocalFileSystem.class.getName(),
+                InProcessChmodLocalFileSystem.Fs.class.getName()),
+        RAW("org.apache.hadoop.fs.RawLocalFileSystem", "org.apache.hadoop.fs.local.RawLocalFs");
+
+        final String fs;
+        final String abstractFs;
+
+        Local(String fs, String abstractFs) {
+            this.fs = fs;
+            this.abstractFs = abstractFs;
+        }
+    }
 
     /** Where the S3 targets talk: the counting proxy in front of SeaweedFS. */
     record S3Endpoint(String endpoint, String bucket, String accessKey, String secretKey, String region) { }
@@ -42,10 +60,13 @@ final class Targets {
                 URI.create("filec://" + base + "/filec-fsync"), filecConf(true), missing));
         out.add(new Target("filec no-fsync", Target.Store.POSIX, true, false,
                 URI.create("filec://" + base + "/filec-nofsync"), filecConf(false), missing));
-        out.add(new Target("file (LocalFS)", Target.Store.POSIX, false, true,
-                URI.create("file://" + base + "/localfs"), localConf(false), null));
+        // The reference: LocalFileSystem as on a node with libhadoop (chmod in-process, see the class).
+        out.add(new Target(LOCAL_FAIR, Target.Store.POSIX, false, true,
+                URI.create("file://" + base + "/localfs-fair"), localConf(Local.IN_PROCESS_CHMOD), null));
+        out.add(new Target("file (LocalFS, forks chmod)", Target.Store.POSIX, false, false,
+                URI.create("file://" + base + "/localfs"), localConf(Local.CHECKSUMMED), null));
         out.add(new Target("raw (RawLocalFS)", Target.Store.POSIX, false, false,
-                URI.create("file://" + base + "/rawlocal"), localConf(true), null));
+                URI.create("file://" + base + "/rawlocal"), localConf(Local.RAW), null));
         return out;
     }
 
@@ -102,16 +123,11 @@ final class Targets {
         return conf;
     }
 
-    /** file:// pinned to the checksummed LocalFileSystem, or to RawLocalFileSystem (also for FileContext). */
-    private static Configuration localConf(boolean raw) {
+    /** file:// pinned to one LocalFileSystem variant, for FileSystem and FileContext alike. */
+    private static Configuration localConf(Local local) {
         Configuration conf = base();
-        if (raw) {
-            conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
-            conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
-        } else {
-            conf.set("fs.file.impl", "org.apache.hadoop.fs.LocalFileSystem");
-            conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.LocalFs");
-        }
+        conf.set("fs.file.impl", local.fs);
+        conf.set("fs.AbstractFileSystem.file.impl", local.abstractFs);
         return conf;
     }
 }

@@ -1,0 +1,98 @@
+"""Weeks of uptime, compressed: a stateful streaming query runs N micro-batches and stays flat.
+
+A query that runs for weeks must not grow: the driver JVM's resident memory, open descriptors, threads
+and HTTP connections to the store, sampled every few batches (drivers/long_run.py, harness/resources.py),
+stay within stated bounds after a warm-up; every batch is committed exactly once with exact state; Spark's
+log retention (`minBatchesToRetain`) and state store maintenance keep the checkpoint directory bounded.
+
+Sized by COMMITFS_LONGRUN_BATCHES: CI runs a short slice (DEFAULT_BATCHES); `tests/e2e/long_run.sh` runs
+≥ 2,000 batches per scheme and its figures are recorded in tests/soak/README.md.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+from urllib.parse import urlparse
+
+from harness.child import ChildDriver, driver_conf, read_records
+
+DEFAULT_BATCHES = 40
+ROWS_PER_BATCH = 100
+RETAIN = 10
+# Growth allowed from the first third of the samples after warm-up to the last third (their maxima). The
+# JVM's heap, code cache and metaspace settle during warm-up, and pools start once (Spark's state store
+# maintenance adds ~45 threads at its first snapshot); what keeps growing with the batch count is a leak.
+# Resident memory outside the Java heap is bounded (the heap itself grows up to spark.driver.memory at the
+# collector's pace, and is reported).
+BOUNDS = {"native_kib": 64 * 1024, "fds": 16, "threads": 8, "connections": 4}
+REPORTED = ("rss_kib", "heap_committed_kib")
+WARMUP_FRACTION = 0.25
+
+
+def test_long_run_stays_flat(target, spark, tmp_path, metric):
+    batches = int(os.environ.get("COMMITFS_LONGRUN_BATCHES", DEFAULT_BATCHES))
+    storage_port = urlparse(target.s3.endpoint).port if target.s3 is not None else None
+    conf = driver_conf({
+        **target.conf,
+        "spark.sql.shuffle.partitions": "4",
+        "spark.sql.streaming.minBatchesToRetain": str(RETAIN),
+        # maintenance (snapshots, deletion of state files older than the retained versions) as often as
+        # a week-long query sees it relative to its batches
+        "spark.sql.streaming.stateStore.maintenanceInterval": "2s",
+        "spark.sql.streaming.stateStore.minDeltasForSnapshot": "5",
+        "spark.driver.memory": "1g",
+    }, tmp_path)
+    config = {
+        "master": "local[2]",
+        "conf": conf,
+        "checkpoint": target.uri("ckpt"),
+        "record": str(tmp_path / "batches.jsonl"),
+        "rows_per_batch": ROWS_PER_BATCH,
+        "batches": batches,
+        "sample_every": max(1, batches // 40),  # ~40 samples per run
+        "storage_port": storage_port,
+        "run_seconds": max(600, batches * 3),
+    }
+    driver = ChildDriver("long_run.py", config, tmp_path, "long-run", spark)
+    try:
+        driver.start()
+        assert driver.wait(timeout=config["run_seconds"] + 120) == 0, driver.log_tail()
+    finally:
+        driver.cleanup()
+
+    records = read_records(tmp_path / "batches.jsonl")
+    ids = [r["batch"] for r in records]
+    assert ids == list(range(batches)), f"batches not each committed exactly once, in order: {ids[:20]}..."
+    wrong = [(r["batch"], r["total"]) for r in records if r["total"] != ROWS_PER_BATCH * (r["batch"] + 1)]
+    assert not wrong, f"state not exact (batch, total): {wrong[:10]}"
+
+    samples = [(r["batch"], r["sample"]) for r in records if "sample" in r]
+    settled = [s for b, s in samples if b >= batches * WARMUP_FRACTION]
+    assert len(settled) >= 6, f"too few samples after warm-up: {samples}"
+    third = len(settled) // 3
+    for key, bound in BOUNDS.items():
+        values = [s[key] for s in settled]
+        growth = max(values[-third:]) - max(values[:third])
+        metric(f"{key} after warm-up (min..max)", f"{min(values)}..{max(values)}")
+        assert growth <= bound, f"{key} grew by {growth} (> {bound}) over {batches} batches: {values}"
+    for key in REPORTED:
+        values = [s[key] for s in settled]
+        metric(f"{key} after warm-up (min..max)", f"{min(values)}..{max(values)}")
+    metric("batches", batches)
+    metric("seconds per batch (median wall)", f"{statistics.median(_gaps(records)):.3f}")
+
+    # Log retention: the offset and commit logs keep about minBatchesToRetain entries, whatever N is.
+    for log in ("offsets", "commits"):
+        kept = [n for n in target.list_files("ckpt", log) if n.isdigit()]
+        metric(f"{log} entries kept", len(kept))
+        assert len(kept) <= RETAIN + 3, f"{log} holds {len(kept)} entries after {batches} batches"
+    state = target.list_files("ckpt", "state")
+    per_store = len(state) / 4
+    metric("state files per store", per_store)
+    # deltas since the last retained snapshot + snapshots: bounded by the retention, not by N
+    assert per_store <= 3 * RETAIN + 10, f"{len(state)} state files after {batches} batches"
+
+
+def _gaps(records: list[dict]) -> list[float]:
+    walls = [r["wall"] for r in records]
+    return [b - a for a, b in zip(walls, walls[1:])] or [0.0]
