@@ -4,6 +4,8 @@ A query that runs for weeks must not grow: the driver JVM's resident memory, ope
 and HTTP connections to the store, sampled every few batches (drivers/long_run.py, harness/resources.py),
 stay within stated bounds after a warm-up; every batch is committed exactly once with exact state; Spark's
 log retention (`minBatchesToRetain`) and state store maintenance keep the checkpoint directory bounded.
+On s3c it also runs with session credentials from STS (moto) that expire every SESSION_SECONDS and are
+renewed inside the one store (`AssumedRoleCredentialProvider`): at least 3 sessions in a run.
 
 Sized by COMMITFS_LONGRUN_BATCHES: CI runs a short slice (DEFAULT_BATCHES); `tests/e2e/long_run.sh` runs
 ≥ 2,000 batches per scheme and its figures are recorded in tests/soak/README.md.
@@ -14,7 +16,15 @@ import os
 import statistics
 from urllib.parse import urlparse
 
+import uuid
+from contextlib import ExitStack
+
+import pytest
+
 from harness.child import ChildDriver, driver_conf, read_records
+from harness.s3server import S3Server
+from harness.sts_counter import StsCounter
+from harness.targets import Target, commitfs_conf, pinned_local_conf
 
 DEFAULT_BATCHES = 40
 ROWS_PER_BATCH = 100
@@ -29,7 +39,49 @@ REPORTED = ("rss_kib", "heap_committed_kib")
 WARMUP_FRACTION = 0.25
 
 
-def test_long_run_stays_flat(target, spark, tmp_path, metric):
+# Session credentials from STS that expire this fast (seconds) are renewed every ~half of it: a long run
+# rotates them hundreds of times, CI's slice a few times.
+SESSION_SECONDS = 20
+ROLE_ARN = "arn:aws:iam::123456789012:role/commitfs-long-run"
+
+
+@pytest.mark.parametrize("credentials", ["static", "assumed-role"])
+def test_long_run_stays_flat(target, spark, tmp_path, metric, credentials):
+    with ExitStack() as stack:
+        if credentials == "assumed-role":
+            if target.scheme != "s3c":
+                pytest.skip("session credentials are an S3 matter: s3c only (conftest deselects this)")
+            # moto's STS implements AssumeRole (counted on the way); its S3 serves the checkpoint
+            moto = stack.enter_context(S3Server("moto"))
+            sts = stack.enter_context(StsCounter(moto.endpoint))
+            target = assumed_role_target(moto, sts.endpoint, target)
+        run_long(target, spark, tmp_path, metric)
+        if credentials == "assumed-role":
+            sessions = sts.assume_role_calls
+            metric("STS sessions (AssumeRole calls)", sessions)
+            assert sessions >= 3, f"credentials rotated {sessions - 1} times: expected >= 2 renewals"
+
+
+def assumed_role_target(moto: S3Server, sts_endpoint: str, like: Target) -> Target:
+    """s3c on moto, signing with sessions of ROLE_ARN that AssumedRoleCredentialProvider renews."""
+    conf = {**pinned_local_conf(), **commitfs_conf("s3c", like.jar)}
+    for key, value in {
+        "endpoint": moto.endpoint, "endpoint.region": moto.region, "path.style.access": "true",
+        "aws.credentials.provider": "org.apache.hadoop.fs.s3a.auth.AssumedRoleCredentialProvider",
+        "assumed.role.arn": ROLE_ARN,
+        "assumed.role.session.duration": str(SESSION_SECONDS),
+        "assumed.role.sts.endpoint": sts_endpoint,
+        "assumed.role.sts.endpoint.region": moto.region,
+        "assumed.role.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "access.key": moto.access_key, "secret.key": moto.secret_key,
+        # moto ignores If-None-Match on CopyObject: the store's first-use probe refuses `header`.
+        "copy-if-not-exists": "multipart",
+    }.items():
+        conf[f"spark.hadoop.fs.s3c.{key}"] = value
+    return Target("s3c", f"s3c://{moto.bucket}/e2e-{uuid.uuid4().hex[:10]}", conf, None, moto, like.jar)
+
+
+def run_long(target, spark, tmp_path, metric):
     batches = int(os.environ.get("COMMITFS_LONGRUN_BATCHES", DEFAULT_BATCHES))
     storage_port = urlparse(target.s3.endpoint).port if target.s3 is not None else None
     conf = driver_conf({

@@ -4,6 +4,7 @@
 
 #[cfg(feature = "bench-hooks")]
 mod bench_hooks;
+mod credentials;
 mod errors;
 mod handle;
 mod marshal;

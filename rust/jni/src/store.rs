@@ -37,6 +37,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_connect<'l>(
 ) -> jlong {
     run(&mut env, |env| {
         let (scheme, authority, conf) = marshal::store_args(env, &scheme, &authority, &conf)?;
+        crate::credentials::install();
         let fs: Store = registry::filesystem(&scheme, &authority, &conf)?;
         Ok(into_handle(fs))
     })

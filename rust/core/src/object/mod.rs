@@ -11,6 +11,7 @@
 mod block;
 mod client;
 mod counting;
+pub mod credentials;
 mod delete;
 #[cfg(feature = "bench-hooks")]
 mod hooks;

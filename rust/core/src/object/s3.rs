@@ -3,6 +3,7 @@
 //! credentials and sent through the same counting HTTP client.
 
 use super::counting::CountingConnector;
+use super::credentials::Signing;
 use super::keys::{ListRequest, RawKeys, RawListing, RawObject};
 use crate::settings::ObjectSettings;
 use crate::error::{Error, ErrorKind, Result};
@@ -58,6 +59,12 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: C
     if let Some(t) = &settings.session_token {
         builder = builder.with_token(t.expose());
     }
+    let signing = super::credentials::signing(scheme, bucket, settings)?;
+    builder = match &signing {
+        Signing::Default => builder,
+        Signing::Anonymous => builder.with_skip_signature(true),
+        Signing::Chain(provider) => builder.with_credentials(provider.clone()),
+    };
     builder = match copy_mode {
         CopyMode::Header => builder.with_copy_if_not_exists(S3CopyIfNotExists::Header("If-None-Match".into(), "*".into())),
         CopyMode::Multipart => builder.with_copy_if_not_exists(S3CopyIfNotExists::Multipart),
@@ -67,7 +74,10 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: C
         Error::invalid(format!("cannot configure S3 for bucket '{bucket}': {e}; check fs.{scheme}.endpoint and credentials"))
     })?;
     let client = client_slot.lock().clone().ok_or_else(|| Error::invalid("the S3 HTTP client was not created"))?;
-    let keys = S3Keys { client, base, region, credentials: store.credentials().clone(), bucket: bucket.to_string(), scheme: scheme.to_string(), retries };
+    let keys = S3Keys { client, base, region, credentials: match signing {
+        Signing::Anonymous => None,
+        _ => Some(store.credentials().clone()),
+    }, bucket: bucket.to_string(), scheme: scheme.to_string(), retries };
     Ok(S3Settings { store, keys, copy_mode })
 }
 
@@ -87,7 +97,8 @@ pub struct S3Keys {
     client: HttpClient,
     base: String,
     region: String,
-    credentials: AwsCredentialProvider,
+    /// `None`: anonymous, requests go unsigned.
+    credentials: Option<AwsCredentialProvider>,
     bucket: String,
     /// The user's URI scheme (`s3c`), so messages name paths the way the user wrote them.
     scheme: String,
@@ -162,9 +173,6 @@ impl S3Keys {
                 }
                 tokio::time::sleep(self.retries.backoff(attempt)).await;
             }
-            let credential = self.credentials.get_credential().await.map_err(|e| {
-                Error::at(ErrorKind::PermissionDenied, &shown, format!("cannot obtain S3 credentials: {e}"))
-            })?;
             let mut req: HttpRequest = http::Request::builder()
                 .method(method)
                 .uri(&url)
@@ -175,9 +183,14 @@ impl S3Keys {
                 let digest = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&body));
                 req.headers_mut().insert("content-md5", digest.parse().expect("base64 is a valid header value"));
             }
-            AwsAuthorizer::new(&credential, "s3", &self.region)
-                .try_authorize(&mut req, None)
-                .map_err(|e| Error::io(&shown, format!("cannot sign the {what} request: {e}")))?;
+            if let Some(credentials) = &self.credentials {
+                let credential = credentials.get_credential().await.map_err(|e| {
+                    Error::at(ErrorKind::PermissionDenied, &shown, format!("cannot obtain S3 credentials: {e}"))
+                })?;
+                AwsAuthorizer::new(&credential, "s3", &self.region)
+                    .try_authorize(&mut req, None)
+                    .map_err(|e| Error::io(&shown, format!("cannot sign the {what} request: {e}")))?;
+            }
             let resp = match self.client.execute(req).await {
                 Ok(r) => r,
                 Err(e) => {

@@ -24,6 +24,15 @@ pub const SSL: Key = bucket("connection.ssl.enabled", Bool, Value("true"), OBJ);
 pub const ACCESS_KEY: Key = bucket("access.key", Secret, CREDENTIALS, OBJ);
 pub const SECRET_KEY: Key = bucket("secret.key", Secret, CREDENTIALS, OBJ);
 pub const SESSION_TOKEN: Key = bucket("session.token", Secret, CREDENTIALS, OBJ);
+// Credential sources (`object/credentials/`): S3A's provider list and assumed-role keys.
+pub const CREDENTIALS_PROVIDER: Key = bucket("aws.credentials.provider", Text, Unset("keys, else environment / container / instance metadata"), OBJ);
+pub const ROLE_ARN: Key = bucket("assumed.role.arn", Text, Unset("—"), OBJ);
+pub const ROLE_SESSION_NAME: Key = bucket("assumed.role.session.name", Text, Unset("generated"), OBJ);
+pub const ROLE_SESSION_DURATION: Key = bucket("assumed.role.session.duration", Duration { bare_ms: 1000 }, Value("1h"), OBJ);
+pub const ROLE_STS_ENDPOINT: Key = bucket("assumed.role.sts.endpoint", Text, Unset("AWS STS of the region"), OBJ);
+pub const ROLE_STS_REGION: Key = bucket("assumed.role.sts.endpoint.region", Text, Unset("the signing region"), OBJ);
+pub const ROLE_CREDENTIALS_PROVIDER: Key =
+    bucket("assumed.role.credentials.provider", Text, Value("org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"), OBJ);
 pub const COPY_IF_NOT_EXISTS: Key = bucket("copy-if-not-exists", Choice(&["header", "multipart", "unsafe"]), Value("header"), OBJ);
 pub const MULTIPART_SIZE: Key = bucket("multipart.size", Size, Value("8M"), OBJ);
 pub const READAHEAD: Key = bucket("readahead.range", Size, Value("1M"), OBJ);
@@ -54,13 +63,33 @@ pub const BLOCK_SIZE: Key = bucket("block.size", Size, Value("32M"), Reader::Jvm
 pub const READ_BUFFER: Key = global("read.buffer.size", Size, Value("1M"), Reader::Jvm);
 pub const WRITE_BUFFER: Key = global("write.buffer.size", Size, Value("1M"), Reader::Jvm);
 pub const AWS_REGION: Key = Key { name: "AWS_REGION", alias: Some("AWS_DEFAULT_REGION"), scope: Env, kind: Text, default: Unset("—"), reader: OBJ };
+const fn env(name: &'static str, alias: Option<&'static str>, kind: super::Kind) -> Key {
+    Key { name, alias, scope: Env, kind, default: Unset("—"), reader: OBJ }
+}
+pub const ENV_ACCESS_KEY: Key = env("AWS_ACCESS_KEY_ID", None, Secret);
+pub const ENV_SECRET_KEY: Key = env("AWS_SECRET_ACCESS_KEY", None, Secret);
+pub const ENV_SESSION_TOKEN: Key = env("AWS_SESSION_TOKEN", None, Secret);
+pub const ENV_PROFILE: Key = env("AWS_PROFILE", Some("AWS_DEFAULT_PROFILE"), Text);
+pub const ENV_CREDENTIALS_FILE: Key = env("AWS_SHARED_CREDENTIALS_FILE", None, Text);
+pub const ENV_CONFIG_FILE: Key = env("AWS_CONFIG_FILE", None, Text);
+pub const ENV_WEB_IDENTITY_TOKEN_FILE: Key = env("AWS_WEB_IDENTITY_TOKEN_FILE", None, Text);
+pub const ENV_ROLE_ARN: Key = env("AWS_ROLE_ARN", None, Text);
+pub const ENV_ROLE_SESSION_NAME: Key = env("AWS_ROLE_SESSION_NAME", None, Text);
+pub const ENV_CONTAINER_URI: Key = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", None, Text);
+pub const ENV_CONTAINER_FULL_URI: Key = env("AWS_CONTAINER_CREDENTIALS_FULL_URI", None, Text);
+pub const ENV_CONTAINER_TOKEN_FILE: Key = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", None, Text);
 pub const IO_THREADS: Key = Key { name: "COMMITFS_IO_THREADS", alias: None, scope: Env, kind: Count { min: 1 }, default: Value("2"), reader: Reader::Runtime };
 
 /// The whole table, in README order.
 pub const KEYS: &[&Key] = &[
-    &ENDPOINT, &REGION, &PATH_STYLE, &SSL, &ACCESS_KEY, &SECRET_KEY, &SESSION_TOKEN, &COPY_IF_NOT_EXISTS,
+    &ENDPOINT, &REGION, &PATH_STYLE, &SSL, &ACCESS_KEY, &SECRET_KEY, &SESSION_TOKEN,
+    &CREDENTIALS_PROVIDER, &ROLE_ARN, &ROLE_SESSION_NAME, &ROLE_SESSION_DURATION, &ROLE_STS_ENDPOINT, &ROLE_STS_REGION,
+    &ROLE_CREDENTIALS_PROVIDER, &COPY_IF_NOT_EXISTS,
     &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
     &RETRY_LIMIT, &RETRY_INTERVAL, &RETRY_TIMEOUT, &REQUEST_TIMEOUT, &CONNECT_TIMEOUT, &RECOVERY_GRACE, &RECOVERY_INTERVAL,
     &POSIX_ROOT, &POSIX_FSYNC, &POSIX_TEMP_MAX_AGE, &POSIX_NOREPLACE,
-    &SCHEME_BACKEND, &BLOCK_SIZE, &READ_BUFFER, &WRITE_BUFFER, &AWS_REGION, &IO_THREADS,
+    &SCHEME_BACKEND, &BLOCK_SIZE, &READ_BUFFER, &WRITE_BUFFER, &AWS_REGION,
+    &ENV_ACCESS_KEY, &ENV_SECRET_KEY, &ENV_SESSION_TOKEN, &ENV_PROFILE, &ENV_CREDENTIALS_FILE, &ENV_CONFIG_FILE,
+    &ENV_WEB_IDENTITY_TOKEN_FILE, &ENV_ROLE_ARN, &ENV_ROLE_SESSION_NAME, &ENV_CONTAINER_URI, &ENV_CONTAINER_FULL_URI,
+    &ENV_CONTAINER_TOKEN_FILE, &IO_THREADS,
 ];

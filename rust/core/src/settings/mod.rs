@@ -9,11 +9,13 @@
 //! the same way only if no level sets the name itself. A `Scheme` key is `fs.<scheme>.x` only (POSIX), a
 //! `Global` key `fs.commitfs.x`, an `Env` key an environment variable. Empty values count as unset.
 
+mod credentials;
 mod endpoint;
 mod keys;
 mod parse;
 mod typed;
 
+pub use credentials::{AwsEnvironment, CredentialSettings, ProviderList, RoleSettings};
 pub use endpoint::{region_of_endpoint, resolve_endpoint, resolve_region, Endpoint};
 pub use keys::*;
 pub use parse::{parse_bool, parse_count, parse_duration_ms, parse_size};

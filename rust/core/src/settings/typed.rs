@@ -8,7 +8,7 @@ use std::time::Duration;
 
 /// A credential: printed as `<hidden>` by `Debug`, read only where a request is signed.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(pub(crate) String);
 
 impl Secret {
     pub fn expose(&self) -> &str {
@@ -69,6 +69,7 @@ pub struct ObjectSettings {
     pub verify_listed_dirs: Option<bool>,
     pub retry: RetrySettings,
     pub recovery: RecoverySettings,
+    pub credentials: super::CredentialSettings,
 }
 
 /// S3's minimum part size (S3A's default is 64M, ours 8M: smaller buffers per stream).
@@ -104,6 +105,7 @@ impl ObjectSettings {
             },
             retry: RetrySettings::read(&s)?,
             recovery: RecoverySettings { grace: s.duration(&RECOVERY_GRACE)?, check_interval: s.duration(&RECOVERY_INTERVAL)? },
+            credentials: super::CredentialSettings::read(&s, scheme, conf)?,
         })
     }
 }

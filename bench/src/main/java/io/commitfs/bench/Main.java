@@ -72,6 +72,9 @@ public final class Main {
                         checkpointing:
                         """, StreamingWorkload.STATE_PARTITIONS, StreamingWorkload.warmupBatches(sizing)) + streaming;
             }
+            if (o.keepWorkload(DStreamWorkload.NAME)) {
+                streaming += dstream(targets, sizing, proxy, viaProxy, repo, results);
+            }
             String jni = jniOverhead(targets, sizing) + rawRead(o, targets, sizing);
             Report report = new Report(results);
             String header = header(sizing, strace, (System.nanoTime() - started) / 1e9) + streaming + jni;
@@ -147,6 +150,33 @@ public final class Main {
             }
         }
         return profile.toString();
+    }
+
+    /** Workload 8 (the seed's DStream application) on each store's commitfs row and peers; its detail lines. */
+    private static String dstream(List<Target> targets, Sizing sizing, CountingProxy proxy, Targets.S3Endpoint s3,
+                                  Path repo, List<Result> results) {
+        StringBuilder profile = new StringBuilder();
+        for (Target t : targets) {
+            if (!DStreamWorkload.TARGETS.contains(t.name)) {
+                continue;
+            }
+            long t0 = System.nanoTime();
+            StreamingWorkload.Outcome out = DStreamWorkload.run(t, sizing, proxy, s3, repo);
+            Result r = out.result();
+            System.err.printf(Locale.ROOT, "bench: %-44s %-16s %s (%.1f s)%n", r.workload(), t.name,
+                    r.ran() ? "p50 " + Report.num(r.p50Millis()) + " ms per checkpoint" : r.note(),
+                    (System.nanoTime() - t0) / 1e9);
+            results.add(r);
+            profile.append(out.profile());
+        }
+        return profile.length() == 0 ? "" : String.format(Locale.ROOT, """
+
+                DStream checkpoint (workload 8, the seed's application): textFileStream (one generated file of \
+                2,000 words over 5,000 keys per %d s batch) -> reduceByKey -> updateStateByKey over %d partitions, \
+                state RDD checkpointed every %d batches, metadata every batch; per op = per state checkpoint (requests of its whole interval); \
+                p50/p99 = Spark's "Checkpointing took N ms"; rate = state checkpoints per second of checkpointing:
+                """, DStreamWorkload.BATCH_SECONDS, DStreamWorkload.PARTITIONS, DStreamWorkload.CHECKPOINT_BATCHES)
+                + profile;
     }
 
     /** The sequential read and write lines against object_store alone (see RawBaseline), when those run. */

@@ -1,22 +1,13 @@
 package io.commitfs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Workload 7: Structured Streaming micro-batches with state, checkpointing to s3c:// or s3a:// on the same
@@ -54,7 +45,6 @@ final class StreamingWorkload {
     static final int STATE_PARTITIONS = 4;
     /** commitfs's checkpoint manager: createAtomic is one exclusive (or overwriting) create, no temp + rename. */
     static final String COMMIT_CHECKPOINT_MANAGER = "io.commitfs.spark.CommitCheckpointFileManager";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One target's row and the detail lines that explain where its requests go. */
     record Outcome(Result result, String profile) { }
@@ -84,8 +74,7 @@ final class StreamingWorkload {
         }
         Path work = null;
         try (ProxyControl control = new ProxyControl(proxy)) {
-            work = Files.createTempDirectory("commitfs-bench-stream-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            work = SparkDriver.workDir("commitfs-bench-stream-");
             JsonNode r = drive(target, checkpointManager, store, sizing, control, s3, repo, work);
             return new Outcome(result(name, target, r), profile(name, target, r));
         } catch (IOException | RuntimeException e) {
@@ -94,21 +83,20 @@ final class StreamingWorkload {
             Thread.currentThread().interrupt();
             return new Outcome(Result.skipped(name, target, "interrupted"), "");
         } finally {
-            deleteQuietly(work);
+            SparkDriver.deleteQuietly(work);
         }
     }
 
     private static JsonNode drive(Target target, String checkpointManager, StateStore store, Sizing sizing,
                                   ProxyControl control, Targets.S3Endpoint s3, Path repo, Path work)
             throws IOException, InterruptedException {
-        Path log4j = work.resolve("log4j2.properties");
-        Files.writeString(log4j, "rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
-                + "appender.console.type = Console\nappender.console.name = console\n"
-                + "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
-                + "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n");
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("master", "local[2]");
-        Map<String, String> spark = sparkConf(s3, log4j);
+        Map<String, String> spark = SparkDriver.sparkConf(s3, SparkDriver.log4j(work, List.of()));
+        spark.put("spark.sql.shuffle.partitions", Integer.toString(STATE_PARTITIONS));
+        // State store maintenance (snapshots, clean-up) runs in the background every 60 s by default; off in
+        // the measured window so that both targets count only what every batch does.
+        spark.put("spark.sql.streaming.stateStore.maintenanceInterval", "3600s");
         spark.putAll(store.sparkConf);
         // RocksDB's working copy stays on local disk, in this run's directory
         spark.put("spark.local.dir", work.resolve("local").toString());
@@ -126,72 +114,7 @@ final class StreamingWorkload {
         cfg.put("rows_per_batch", 1000);
         cfg.put("keys", 100);
         cfg.put("timeout_seconds", 600);
-        // holds the S3 credentials: owner-only (the directory is too), never printed
-        Path config = work.resolve("config.json");
-        Files.writeString(config, JSON.writeValueAsString(cfg));
-        Path stderr = work.resolve("driver.log");
-        ProcessBuilder pb = new ProcessBuilder("python3", repo.resolve("bench/streaming/micro_batches.py").toString(),
-                config.toString())
-                .redirectError(stderr.toFile())
-                .directory(work.toFile());
-        pb.environment().put("PYSPARK_PYTHON", "python3");
-        pb.environment().put("PYSPARK_DRIVER_PYTHON", "python3");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String result = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("RESULT ")) {
-                    result = line.substring("RESULT ".length());
-                }
-            }
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        if (result == null) {
-            throw new IOException("the Spark driver gave no result (exit " + p.exitValue() + "): " + tail(stderr));
-        }
-        return JSON.readTree(result);
-    }
-
-    /** The Spark conf of the driver: small and quiet; the filesystem keys exactly as the harness's targets use them. */
-    private static Map<String, String> sparkConf(Targets.S3Endpoint s3, Path log4j) {
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.ui.enabled", "false");
-        conf.put("spark.ui.showConsoleProgress", "false");
-        conf.put("spark.sql.streaming.ui.enabled", "false");
-        conf.put("spark.sql.catalogImplementation", "in-memory");
-        conf.put("spark.log.structuredLogging.enabled", "false");
-        conf.put("spark.driver.host", "127.0.0.1");
-        conf.put("spark.driver.bindAddress", "127.0.0.1");
-        conf.put("spark.default.parallelism", "2");
-        conf.put("spark.sql.shuffle.partitions", Integer.toString(STATE_PARTITIONS));
-        // State store maintenance (snapshots, clean-up) runs in the background every 60 s by default; off in
-        // the measured window so that both targets count only what every batch does.
-        conf.put("spark.sql.streaming.stateStore.maintenanceInterval", "3600s");
-        conf.put("spark.driver.extraJavaOptions", "-Dlog4j2.configurationFile=file:" + log4j);
-        List<String> extra = new ArrayList<>();
-        String commitfsJar = null;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = new File(entry).getName();
-            if (name.startsWith("commitfs-") && name.endsWith(".jar")) {
-                commitfsJar = entry;
-            } else if (name.startsWith("hadoop-aws-") || name.startsWith("bundle-")
-                    || name.startsWith("analyticsaccelerator-")
-                    || Files.isDirectory(Path.of(entry, "io", "commitfs", "bench"))) {
-                extra.add(entry);
-            }
-        }
-        conf.put("spark.driver.extraClassPath", String.join(File.pathSeparator, extra));
-        if (commitfsJar != null) {
-            conf.put("spark.jars", commitfsJar);
-        }
-        conf.put("spark.hadoop.fs.s3c.impl", Targets.COMMITFS_FS);
-        conf.put("spark.hadoop.fs.AbstractFileSystem.s3c.impl", Targets.COMMITFS_AFS);
-        Targets.s3Settings(s3).forEach((k, v) -> conf.put("spark.hadoop." + k, v));
-        conf.put("spark.hadoop.fs.s3a.audit.execution.interceptors", SdkRequestCounter.class.getName());
-        return conf;
+        return SparkDriver.run(repo, "micro_batches.py", cfg, work);
     }
 
     private static Result result(String name, Target target, JsonNode r) {
@@ -204,8 +127,8 @@ final class StreamingWorkload {
         }
         List<Double> trigger = new ArrayList<>();
         r.get("trigger_ms").forEach(n -> trigger.add(n.asDouble()));
-        return new Result(name, target, batches, r.get("seconds").asDouble(), 0, percentile(trigger, 0.5),
-                percentile(trigger, 0.99), perBatch, client, null);
+        return new Result(name, target, batches, r.get("seconds").asDouble(), 0, SparkDriver.percentile(trigger, 0.5),
+                SparkDriver.percentile(trigger, 0.99), perBatch, client, null);
     }
 
     /** Where one batch's requests go (by checkpoint file), Spark's phases, and the spread between batches. */
@@ -215,49 +138,10 @@ final class StreamingWorkload {
                         + "client's own count per batch by operation: %s%n",
                 name, target.name, r.get("batches").asInt(), r.get("batch_ids").get(0),
                 r.get("batch_ids").get(r.get("batch_ids").size() - 1), r.get("proxy_totals"),
-                compact(r.get("client_per_batch"), 99)));
+                SparkDriver.compact(r.get("client_per_batch"), 99)));
         out.append(String.format(Locale.ROOT, "  Spark's phases, p50 ms: %s; state store commit p50 %s ms%n",
-                compact(r.get("phase_p50_ms"), 99), r.get("state_commit_p50_ms")));
-        out.append("  by request and checkpoint file, per batch: ").append(compact(r.get("by_file"), 99)).append('\n');
+                SparkDriver.compact(r.get("phase_p50_ms"), 99), r.get("state_commit_p50_ms")));
+        out.append("  by request and checkpoint file, per batch: ").append(SparkDriver.compact(r.get("by_file"), 99)).append('\n');
         return out.toString();
-    }
-
-    private static String compact(JsonNode map, int max) {
-        List<String> parts = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext() && parts.size() < max; ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            parts.add(e.getKey() + " " + Report.num(e.getValue().asDouble()));
-        }
-        return String.join(", ", parts);
-    }
-
-    private static double percentile(List<Double> values, double p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int idx = (int) Math.ceil(p * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        } catch (IOException e) {
-            return "(no driver log: " + e + ")";
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
-        }
     }
 }

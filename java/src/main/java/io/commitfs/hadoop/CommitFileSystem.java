@@ -82,7 +82,14 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     String authority = name.getAuthority();
     uri = URI.create(scheme + "://" + (authority == null ? "" : authority) + "/");
     String[] pairs = StoreConfig.relevantPairs(conf, scheme);
-    long handle = NativeFs.connect(scheme, authority, pairs);
+    long handle;
+    // A Java credential provider class the store loads gets this FileSystem's Configuration.
+    CredentialBridge.INITIALIZING.set(conf);
+    try {
+      handle = NativeFs.connect(scheme, authority, pairs);
+    } finally {
+      CredentialBridge.INITIALIZING.remove();
+    }
     store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
     capabilities = store.call(NativeFs::capabilities);
     storeStatistics = new CommitStatistics(uri.toString(), this::nativeCounters);

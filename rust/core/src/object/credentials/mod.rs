@@ -1,0 +1,291 @@
+//! S3A's credential chain: `fs.s3a.aws.credentials.provider` lists provider classes by name (S3A's own
+//! and the AWS SDK v1/v2 ones users write), tried in order as S3A's `AWSCredentialProviderList` does.
+//! Each known name maps to a Rust provider; any other name is a Java class the JVM face loads and calls
+//! back (`register_external`); without a JVM (the CLI) it is refused naming the key and the class.
+//!
+//! Sources known at build time (keys, environment variables, profile files) that are absent are left
+//! out, as S3A's providers that throw `NoAwsCredentialsException` are skipped. `Anonymous` means
+//! unsigned requests: honoured when every provider before it is absent; after a provider that can only
+//! fail at request time (instance metadata, STS, a Java class) it cannot take over and is ignored.
+//!
+//! The one provider built here signs object_store's requests and commitfs's own raw ones alike.
+
+mod profile;
+mod refresh;
+mod sts;
+
+pub use object_store::aws::{AwsCredential, AwsCredentialProvider};
+pub use refresh::{Fetch, Fetched, Refreshing};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::settings::{ObjectSettings, ProviderList};
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::client::{HttpConnector, ReqwestConnector, StaticCredentialProvider};
+use once_cell::sync::OnceCell;
+use refresh::{Chain, Link};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How a store signs its requests.
+pub enum Signing {
+    /// `fs.s3a.aws.credentials.provider` unset: static keys if set, else object_store's environment chain.
+    Default,
+    /// Unsigned requests (public buckets).
+    Anonymous,
+    /// The chain built from the provider list.
+    Chain(AwsCredentialProvider),
+}
+
+/// Builds a provider for a Java class: (class name, filesystem URI, the keys the JVM passed).
+pub type ExternalFactory = fn(&str, &str, &Config) -> std::result::Result<AwsCredentialProvider, String>;
+static EXTERNAL: OnceCell<ExternalFactory> = OnceCell::new();
+
+/// Called by the JVM face: classes this module does not know are loaded through `factory`.
+pub fn register_external(factory: ExternalFactory) {
+    let _ = EXTERNAL.set(factory);
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Simple,
+    Temporary,
+    Environment,
+    Instance,
+    WebIdentity,
+    Profile,
+    AssumedRole,
+    Anonymous,
+    /// The SDK's default chain: environment, profile, web identity, container/instance.
+    SdkDefault,
+}
+
+const KNOWN_PACKAGES: &[&str] = &[
+    "",
+    "org.apache.hadoop.fs.s3a",
+    "org.apache.hadoop.fs.s3a.auth",
+    "com.amazonaws.auth",
+    "com.amazonaws.auth.profile",
+    "software.amazon.awssdk.auth.credentials",
+];
+
+fn kind_of(class: &str) -> Option<Kind> {
+    let (package, name) = class.rsplit_once('.').unwrap_or(("", class));
+    if !KNOWN_PACKAGES.contains(&package) {
+        return None;
+    }
+    Some(match name {
+        "SimpleAWSCredentialsProvider" | "BasicAWSCredentialsProvider" => Kind::Simple,
+        "TemporaryAWSCredentialsProvider" => Kind::Temporary,
+        "EnvironmentVariableCredentialsProvider" => Kind::Environment,
+        "IAMInstanceCredentialsProvider" | "InstanceProfileCredentialsProvider" | "ContainerCredentialsProvider"
+        | "EC2ContainerCredentialsProviderWrapper" => Kind::Instance,
+        "WebIdentityTokenCredentialsProvider" => Kind::WebIdentity,
+        "ProfileCredentialsProvider" | "ProfileAWSCredentialsProvider" => Kind::Profile,
+        "AssumedRoleCredentialProvider" => Kind::AssumedRole,
+        "AnonymousAWSCredentialsProvider" | "AnonymousCredentialsProvider" => Kind::Anonymous,
+        "DefaultCredentialsProvider" | "DefaultAWSCredentialsProviderChain" => Kind::SdkDefault,
+        _ => return None,
+    })
+}
+
+/// What one entry of the list turned into.
+enum Entry {
+    Absent(String),
+    Anonymous,
+    Static(AwsCredential),
+    Dynamic(AwsCredentialProvider),
+}
+
+struct Builder<'a> {
+    scheme: &'a str,
+    bucket: &'a str,
+    settings: &'a ObjectSettings,
+    region: String,
+}
+
+/// The signing of the store `scheme://bucket` under `settings`.
+pub fn signing(scheme: &str, bucket: &str, settings: &ObjectSettings) -> Result<Signing> {
+    let Some(list) = &settings.credentials.providers else { return Ok(Signing::Default) };
+    let b = Builder { scheme, bucket, settings, region: settings.region.clone() };
+    b.chain(list, true)
+}
+
+fn fixed(credential: AwsCredential) -> AwsCredentialProvider {
+    Arc::new(StaticCredentialProvider::new(credential))
+}
+
+impl Builder<'_> {
+    fn chain(&self, list: &ProviderList, allow_role: bool) -> Result<Signing> {
+        let mut links = Vec::new();
+        let mut absent = Vec::new();
+        for class in &list.classes {
+            let entry = self.entry(list, class, allow_role)?;
+            match entry {
+                Entry::Absent(why) => absent.push(format!("{class}: {why}")),
+                Entry::Anonymous if links.is_empty() => return Ok(Signing::Anonymous),
+                Entry::Anonymous => log::debug!("{}: {class} after a provider that may fail at request time is ignored", list.key),
+                Entry::Static(c) => {
+                    links.push(Link { name: class.clone(), provider: fixed(c) });
+                    break; // never fails: the rest of the list is unreachable
+                }
+                Entry::Dynamic(p) => links.push(Link { name: class.clone(), provider: p }),
+            }
+        }
+        if links.is_empty() {
+            return Err(Error::invalid(format!(
+                "{}: no credentials from any provider listed ({}); set the credentials one of them reads",
+                list.key,
+                absent.join("; ")
+            )));
+        }
+        Ok(Signing::Chain(if links.len() == 1 { links.remove(0).provider } else { Arc::new(Chain::new(links)) }))
+    }
+
+    fn entry(&self, list: &ProviderList, class: &str, allow_role: bool) -> Result<Entry> {
+        let s = self.settings;
+        let env = &s.credentials.env;
+        let pair = |k: &Option<crate::settings::Secret>| k.as_ref().map(|v| v.expose().to_string());
+        let keys = |token: bool| {
+            let (key_id, secret_key) = (pair(&s.access_key), pair(&s.secret_key));
+            let token_value = pair(&s.session_token);
+            match (key_id, secret_key, token_value) {
+                (Some(key_id), Some(secret_key), t) if t.is_some() || !token => {
+                    Entry::Static(AwsCredential { key_id, secret_key, token: if token { t } else { None } })
+                }
+                _ => Entry::Absent(format!("fs.{}.access.key, secret.key{} not all set", self.scheme, if token { ", session.token" } else { "" })),
+            }
+        };
+        Ok(match kind_of(class) {
+            Some(Kind::Simple) => keys(false),
+            Some(Kind::Temporary) => keys(true),
+            Some(Kind::Environment) => match (pair(&env.access_key), pair(&env.secret_key)) {
+                (Some(key_id), Some(secret_key)) => Entry::Static(AwsCredential { key_id, secret_key, token: pair(&env.session_token) }),
+                _ => Entry::Absent("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY not set".into()),
+            },
+            Some(Kind::Profile) => match profile::load(env).map_err(|e| Error::invalid(format!("{}: {class}: {e}", list.key)))? {
+                Some(profile::Profile::Static(c)) => Entry::Static(c),
+                Some(profile::Profile::Process(p)) => Entry::Dynamic(Arc::new(Refreshing::new(class, Box::new(p), None))),
+                None => Entry::Absent(format!("no profile {} in the AWS credentials or config file", env.profile.as_deref().unwrap_or("default"))),
+            },
+            Some(Kind::WebIdentity) => match (&env.web_identity_token_file, &env.role_arn) {
+                (Some(file), Some(arn)) => {
+                    let session = env.role_session_name.clone().unwrap_or_else(|| session_name("web-identity"));
+                    Entry::Dynamic(self.sts(class, arn, session, sts::Caller::WebIdentity(file.clone()))?)
+                }
+                _ => Entry::Absent("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN not set".into()),
+            },
+            Some(Kind::Instance) => Entry::Dynamic(self.instance()?),
+            Some(Kind::AssumedRole) if allow_role => Entry::Dynamic(self.assumed_role(class)?),
+            Some(Kind::AssumedRole) => {
+                return Err(Error::invalid(format!("{}: {class} cannot sign its own AssumeRole call; list the source credentials' provider", list.key)))
+            }
+            Some(Kind::Anonymous) => Entry::Anonymous,
+            Some(Kind::SdkDefault) => {
+                let sdk = ProviderList {
+                    key: list.key.clone(),
+                    classes: ["EnvironmentVariableCredentialsProvider", "ProfileCredentialsProvider", "WebIdentityTokenCredentialsProvider", "IAMInstanceCredentialsProvider"]
+                        .map(String::from)
+                        .to_vec(),
+                };
+                match self.chain(&sdk, false)? {
+                    Signing::Chain(p) => Entry::Dynamic(p),
+                    _ => Entry::Absent("the SDK default chain found nothing".into()),
+                }
+            }
+            None => match EXTERNAL.get() {
+                Some(load) => {
+                    let uri = format!("{}://{}/", self.scheme, self.bucket);
+                    Entry::Dynamic(load(class, &uri, &s.credentials.hadoop).map_err(|e| Error::invalid(format!("{}: {class}: {e}", list.key)))?)
+                }
+                None => return Err(Error::invalid(format!(
+                    "{}: unknown credential provider class {class}; commitfs knows S3A's and the AWS SDK's providers \
+                     (Simple, Temporary, EnvironmentVariable, IAMInstance/InstanceProfile/Container, WebIdentityToken, \
+                     Profile, AssumedRole, Anonymous); other Java classes are loaded only inside a JVM",
+                    list.key
+                ))),
+            },
+        })
+    }
+
+    fn http(&self) -> Result<object_store::client::HttpClient> {
+        let options = object_store::ClientOptions::new()
+            .with_allow_http(true)
+            .with_timeout(self.settings.retry.request_timeout)
+            .with_connect_timeout(self.settings.retry.connect_timeout);
+        ReqwestConnector::default().connect(&options).map_err(|e| Error::invalid(format!("cannot create the STS HTTP client: {e}")))
+    }
+
+    fn sts(&self, class: &str, arn: &str, session: String, caller: sts::Caller) -> Result<AwsCredentialProvider> {
+        let role = &self.settings.credentials.role;
+        let region = role.sts_region.clone().unwrap_or_else(|| self.region.clone());
+        let endpoint = match &role.sts_endpoint {
+            Some(e) if e.contains("://") => e.trim_end_matches('/').to_string(),
+            Some(e) => format!("https://{}", e.trim_end_matches('/')),
+            None => format!("https://sts.{region}.amazonaws.com"),
+        };
+        let fetch = sts::Sts { client: self.http()?, endpoint, region, role_arn: arn.to_string(), session_name: session, duration: role.duration, caller };
+        Ok(Arc::new(Refreshing::new(class, Box::new(fetch), None)))
+    }
+
+    fn assumed_role(&self, class: &str) -> Result<AwsCredentialProvider> {
+        let role = &self.settings.credentials.role;
+        let key = crate::settings::ROLE_ARN.candidates(self.scheme, "")[0].clone();
+        let arn = role.arn.clone().ok_or_else(|| Error::invalid(format!("{class} needs the role to assume: set {key}")))?;
+        let source = match self.chain(&role.providers, false)? {
+            Signing::Chain(p) => p,
+            _ => return Err(Error::invalid(format!("{}: AssumeRole needs signed credentials, not anonymous ones", role.providers.key))),
+        };
+        let session = role.session_name.clone().unwrap_or_else(|| session_name("commitfs"));
+        self.sts(class, &arn, session, sts::Caller::Signed(source))
+    }
+
+    /// Container credentials (ECS, EKS Pod Identity) when their variables are set, else EC2 instance
+    /// metadata (IMDSv2): object_store's own providers, taken from a store configured for nothing else.
+    fn instance(&self) -> Result<AwsCredentialProvider> {
+        let env = &self.settings.credentials.env;
+        let mut b = AmazonS3Builder::new().with_bucket_name(self.bucket).with_region(&self.region);
+        if let Some(uri) = &env.container_relative_uri {
+            b = b.with_config(AmazonS3ConfigKey::ContainerCredentialsRelativeUri, uri);
+        } else if let (Some(uri), Some(file)) = (&env.container_full_uri, &env.container_token_file) {
+            b = b.with_config(AmazonS3ConfigKey::ContainerCredentialsFullUri, uri).with_config(AmazonS3ConfigKey::ContainerAuthorizationTokenFile, file);
+        }
+        let store = b.build().map_err(|e| Error::invalid(format!("cannot set up instance credentials: {e}")))?;
+        Ok(store.credentials().clone())
+    }
+}
+
+/// S3A's generated session names: recognisable in CloudTrail, unique per store.
+fn session_name(prefix: &str) -> String {
+    format!("{prefix}-{}", rand::random::<u32>())
+}
+
+/// Lets a test or tool ask a store's provider directly (the chain the store would sign with).
+pub fn provider_for(scheme: &str, bucket: &str, conf: &Config) -> Result<Option<AwsCredentialProvider>> {
+    let settings = ObjectSettings::read(scheme, bucket, conf)?;
+    Ok(match signing(scheme, bucket, &settings)? {
+        Signing::Chain(p) => Some(p),
+        _ => None,
+    })
+}
+
+/// How long a Java provider's credentials without an expiry are used before it is asked again.
+pub const JAVA_RECHECK: Duration = Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_names_of_s3a_and_both_sdks_map_to_kinds() {
+        assert_eq!(kind_of("org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"), Some(Kind::Simple));
+        assert_eq!(kind_of("org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider"), Some(Kind::Instance));
+        assert_eq!(kind_of("com.amazonaws.auth.InstanceProfileCredentialsProvider"), Some(Kind::Instance));
+        assert_eq!(kind_of("software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider"), Some(Kind::Instance));
+        assert_eq!(kind_of("com.amazonaws.auth.profile.ProfileCredentialsProvider"), Some(Kind::Profile));
+        assert_eq!(kind_of("software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider"), Some(Kind::Anonymous));
+        assert_eq!(kind_of("AssumedRoleCredentialProvider"), Some(Kind::AssumedRole));
+        assert_eq!(kind_of("com.example.SimpleAWSCredentialsProvider"), None, "another package is another class");
+        assert_eq!(kind_of("software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider"), None);
+    }
+}

@@ -1,0 +1,110 @@
+//! Where an S3 store's credentials come from (`object/credentials/` turns this into providers):
+//! S3A's provider list, the assumed-role keys, and the AWS environment variables the SDK's providers
+//! read, each read through the table once when the store is built.
+
+use super::keys::*;
+use super::{Key, Secret, Settings};
+use crate::config::Config;
+use crate::error::Result;
+use std::time::Duration;
+
+/// A provider list as configured: the concrete key it came from (for messages) and its class names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderList {
+    pub key: String,
+    pub classes: Vec<String>,
+}
+
+/// `fs.s3a.assumed.role.*`.
+#[derive(Clone, Debug)]
+pub struct RoleSettings {
+    pub arn: Option<String>,
+    pub session_name: Option<String>,
+    pub duration: Duration,
+    pub sts_endpoint: Option<String>,
+    pub sts_region: Option<String>,
+    /// What signs the AssumeRole call itself (never itself an assumed role).
+    pub providers: ProviderList,
+}
+
+/// The AWS SDK's environment variables (EnvironmentVariable, Profile, WebIdentity, Container providers).
+#[derive(Clone, Debug, Default)]
+pub struct AwsEnvironment {
+    pub access_key: Option<Secret>,
+    pub secret_key: Option<Secret>,
+    pub session_token: Option<Secret>,
+    pub profile: Option<String>,
+    pub credentials_file: Option<String>,
+    pub config_file: Option<String>,
+    pub web_identity_token_file: Option<String>,
+    pub role_arn: Option<String>,
+    pub role_session_name: Option<String>,
+    pub container_relative_uri: Option<String>,
+    pub container_full_uri: Option<String>,
+    pub container_token_file: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct CredentialSettings {
+    /// `None`: the key is unset (static keys if given, else object_store's environment chain).
+    pub providers: Option<ProviderList>,
+    pub role: RoleSettings,
+    pub env: AwsEnvironment,
+    /// The keys the JVM passed (a Java provider class gets them in its `Configuration`); may hold
+    /// secrets, so `Debug` never shows it.
+    pub hadoop: Config,
+}
+
+impl std::fmt::Debug for CredentialSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialSettings").field("providers", &self.providers).field("role", &self.role).finish_non_exhaustive()
+    }
+}
+
+/// S3A's list syntax (`Configuration.getTrimmedStrings`): comma-separated, whitespace and newlines
+/// around names ignored, empty entries dropped.
+fn list(s: &Settings<'_>, key: &Key) -> Result<Option<ProviderList>> {
+    let Some((found, _)) = s.raw(key) else { return Ok(None) };
+    let value = s.word(key)?.unwrap_or_default();
+    let classes: Vec<String> = value.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect();
+    Ok((!classes.is_empty()).then_some(ProviderList { key: found, classes }))
+}
+
+impl CredentialSettings {
+    pub fn read(s: &Settings<'_>, scheme: &str, conf: &Config) -> Result<Self> {
+        let secret = |k| s.word(k).map(|w| w.map(Secret));
+        let role_providers = match list(s, &ROLE_CREDENTIALS_PROVIDER)? {
+            Some(l) => l,
+            None => ProviderList {
+                key: ROLE_CREDENTIALS_PROVIDER.candidates(scheme, "")[0].clone(),
+                classes: vec![s.word(&ROLE_CREDENTIALS_PROVIDER)?.unwrap_or_default()],
+            },
+        };
+        Ok(CredentialSettings {
+            providers: list(s, &CREDENTIALS_PROVIDER)?,
+            role: RoleSettings {
+                arn: s.word(&ROLE_ARN)?,
+                session_name: s.word(&ROLE_SESSION_NAME)?,
+                duration: s.duration(&ROLE_SESSION_DURATION)?,
+                sts_endpoint: s.word(&ROLE_STS_ENDPOINT)?,
+                sts_region: s.word(&ROLE_STS_REGION)?,
+                providers: role_providers,
+            },
+            env: AwsEnvironment {
+                access_key: secret(&ENV_ACCESS_KEY)?,
+                secret_key: secret(&ENV_SECRET_KEY)?,
+                session_token: secret(&ENV_SESSION_TOKEN)?,
+                profile: s.word(&ENV_PROFILE)?,
+                credentials_file: s.word(&ENV_CREDENTIALS_FILE)?,
+                config_file: s.word(&ENV_CONFIG_FILE)?,
+                web_identity_token_file: s.word(&ENV_WEB_IDENTITY_TOKEN_FILE)?,
+                role_arn: s.word(&ENV_ROLE_ARN)?,
+                role_session_name: s.word(&ENV_ROLE_SESSION_NAME)?,
+                container_relative_uri: s.word(&ENV_CONTAINER_URI)?,
+                container_full_uri: s.word(&ENV_CONTAINER_FULL_URI)?,
+                container_token_file: s.word(&ENV_CONTAINER_TOKEN_FILE)?,
+            },
+            hadoop: conf.relevant_to(scheme),
+        })
+    }
+}
