@@ -329,19 +329,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public RemoteIterator<LocatedFileStatus> listLocatedStatus(Path f) throws IOException {
-    RemoteIterator<FileStatus> it = listStatusIterator(f);
-    return new RemoteIterator<LocatedFileStatus>() {
-      @Override
-      public boolean hasNext() throws IOException {
-        return it.hasNext();
-      }
-
-      @Override
-      public LocatedFileStatus next() throws IOException {
-        FileStatus s = it.next();
-        return new LocatedFileStatus(s, s.isFile() ? getFileBlockLocations(s, 0, s.getLen()) : null);
-      }
-    };
+    return CommitListing.located(listStatusIterator(f), s -> getFileBlockLocations(s, 0, s.getLen()));
   }
 
   // ---- capabilities and lifecycle ----

@@ -2,8 +2,10 @@ package io.commitfs.hadoop;
 
 import java.io.IOException;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
@@ -52,5 +54,26 @@ final class CommitListing implements RemoteIterator<FileStatus> {
       throw new NoSuchElementException("no more entries in " + codec.path(dir));
     }
     return page.entries.get(index++);
+  }
+
+  /** The block locations of a file (directories have none). */
+  interface Locator {
+    BlockLocation[] locate(FileStatus file) throws IOException;
+  }
+
+  /** {@code statuses} as {@code listLocatedStatus} returns them: each file with its block locations. */
+  static RemoteIterator<LocatedFileStatus> located(RemoteIterator<FileStatus> statuses, Locator locator) {
+    return new RemoteIterator<LocatedFileStatus>() {
+      @Override
+      public boolean hasNext() throws IOException {
+        return statuses.hasNext();
+      }
+
+      @Override
+      public LocatedFileStatus next() throws IOException {
+        FileStatus s = statuses.next();
+        return new LocatedFileStatus(s, s.isFile() ? locator.locate(s) : null);
+      }
+    };
   }
 }
