@@ -14,7 +14,9 @@ probability `rate` one fault is injected, chosen from `faults`:
 - stall:  forward, then hold the response for `--stall-seconds` (past the client's timeout) before closing.
 
 The control endpoint answers `GET /stats` with JSON counts {requests, faults: {kind: n}} and takes
-`POST /rate?value=0.0` to change the rate at run time (e.g. to verify results fault-free). Bounded: it
+`POST /rate?value=0.0` to change the rate at run time (e.g. to verify results fault-free), and
+`POST /arm?fault=drop&match=renameObject` to inject `fault` into the next request whose request line
+contains `match` (once per call; armed faults come first, whatever the rate). Bounded: it
 never opens more than `--max-connections` upstream connections and only talks to the upstream given.
 """
 
@@ -91,8 +93,13 @@ class Proxy:
         self.stall = args.stall_seconds
         self.stats = Stats()
         self.slots = asyncio.Semaphore(args.max_connections)
+        self.armed = []  # (fault, substring of the request line), each used once
 
-    def pick_fault(self):
+    def pick_fault(self, request_line):
+        for i, (fault, match) in enumerate(self.armed):
+            if match in request_line:
+                del self.armed[i]
+                return fault
         if self.kinds and self.rng.random() < self.rate:
             return self.rng.choice(self.kinds)
         return None
@@ -108,7 +115,7 @@ class Proxy:
                         return
                     self.stats.requests += 1
                     method = request.split(b" ", 1)[0]
-                    fault = self.pick_fault()
+                    fault = self.pick_fault(request.split(b"\r\n", 1)[0])
                     if fault:
                         self.stats.faults[fault] += 1
                     if fault == "reset":
@@ -147,6 +154,11 @@ class Proxy:
             url = urllib.parse.urlparse(target)
             if url.path == "/rate":
                 self.rate = float(urllib.parse.parse_qs(url.query)["value"][0])
+            elif url.path == "/arm":
+                q = urllib.parse.parse_qs(url.query)
+                if q["fault"][0] not in FAULT_KINDS:
+                    raise ValueError(f"unknown fault {q['fault'][0]}")
+                self.armed.append((q["fault"][0], q["match"][0].encode()))
             body = self.stats.as_json().encode()
             writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
                          + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)

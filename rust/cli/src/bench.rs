@@ -1,7 +1,7 @@
 //! `commitfs bench URI`: Spark's checkpoint-commit loop (create temp, write, close, rename to final,
 //! list the directory, delete the oldest) with a progress bar, p50/p99 and the store's counters per op.
 
-use crate::remove_quietly;
+use crate::scratch::Scratch;
 use crate::{open, usage};
 use commitfs_core::{Config, Error, RenameMode, Result};
 use std::io::Write;
@@ -21,8 +21,8 @@ pub fn run(words: &[&String], _flags: &[&String], args: &[String], conf: &Config
     };
     let (n, size) = (sized("-n", 200)?, sized("-s", 4096)?);
     let (fs, base) = open(uri, conf)?;
-    let dir = base.child(&format!("commitfs-bench-{}", std::process::id()))?;
-    fs.mkdirs(&dir)?;
+    let scratch = Scratch::create(&fs, &base, &format!("commitfs-bench-{}", std::process::id()))?;
+    let dir = scratch.dir.clone();
     let payload = vec![0x5au8; size];
     let before = fs.counters();
     let mut times = Vec::with_capacity(n);
@@ -48,7 +48,7 @@ pub fn run(words: &[&String], _flags: &[&String], args: &[String], conf: &Config
     if unsafe { libc::isatty(2) } == 1 {
         eprintln!();
     }
-    remove_quietly(&fs, &dir);
+    scratch.remove();
     result?;
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];

@@ -1,7 +1,7 @@
 //! The file commands. Each returns the process exit code on success; errors carry their own message.
 
-use crate::{bench, doctor, open, recover, usage};
-use commitfs_core::{Config, Error, FileStatus, FileSystem, RenameMode, Result};
+use crate::{bench, doctor, listing, open, recover, usage};
+use commitfs_core::{Config, Error, RenameMode, Result};
 use std::io::{Read, Write};
 
 pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
@@ -20,12 +20,8 @@ pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
         }
     };
     match command {
-        "ls" => ls(one("[-R] URI")?, has("-R"), conf),
-        "stat" => {
-            let (fs, p) = open(one("URI")?, conf)?;
-            println!("{}", describe(&fs, &fs.status(&p)?));
-            Ok(0)
-        }
+        "ls" => listing::ls(one("[-R] URI")?, has("-R"), conf),
+        "stat" => listing::stat(one("URI")?, conf),
         "cat" => cat(one("URI")?, conf),
         "put" => {
             let (local, uri) = two("[-f] LOCAL URI")?;
@@ -62,42 +58,6 @@ pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
         "recover" => recover::run(one("URI")?, conf),
         other => Err(usage(format!("unknown command '{other}'"))),
     }
-}
-
-fn ls(uri: &str, recursive: bool, conf: &Config) -> Result<u8> {
-    let (fs, p) = open(uri, conf)?;
-    let mut stack = vec![p];
-    while let Some(dir) = stack.pop() {
-        let mut after: Option<String> = None;
-        loop {
-            let page = fs.list(&dir, after.as_deref(), 1000)?;
-            for entry in &page.entries {
-                println!("{}", describe(&fs, entry));
-                if recursive && entry.is_dir && entry.path != dir {
-                    stack.push(entry.path.clone());
-                }
-            }
-            match page.next {
-                Some(n) => after = Some(n),
-                None => break,
-            }
-        }
-    }
-    Ok(0)
-}
-
-/// One line as `hadoop fs -ls` prints it: permissions, owner, group, size, time, path.
-pub fn describe(fs: &FileSystem, s: &FileStatus) -> String {
-    let mut perm = String::from(if s.is_dir { "d" } else { "-" });
-    for shift in [6, 3, 0] {
-        let bits = (s.permission >> shift) & 7;
-        perm.push(if bits & 4 != 0 { 'r' } else { '-' });
-        perm.push(if bits & 2 != 0 { 'w' } else { '-' });
-        perm.push(if bits & 1 != 0 { 'x' } else { '-' });
-    }
-    let owner = if s.owner.is_empty() { "-" } else { &s.owner };
-    let group = if s.group.is_empty() { "-" } else { &s.group };
-    format!("{perm} {owner:>8} {group:>8} {:>12} {:>13} {}", s.len, s.modified_ms, fs.display(&s.path))
 }
 
 fn cat(uri: &str, conf: &Config) -> Result<u8> {

@@ -5,17 +5,20 @@ mod bench;
 mod commands;
 mod conf;
 mod doctor;
+mod listing;
 mod recover;
+mod scratch;
 
 use commitfs_core::registry::StoreRef;
-use commitfs_core::{Config, Error, ErrorKind, FileSystem, FsPath, Location};
+use commitfs_core::{Config, Error, ErrorKind, FsPath, Location};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: commitfs [-D key=value]... [--conf core-site.xml]... COMMAND ARGS
+       commitfs --help | --version
 
 commands:
-  ls [-R] URI            list a directory (or show a file)
-  stat URI               show one entry
+  ls [-R] [-l] URI       list a directory (or show a file): mode, owner, group, size, local time, path
+  stat URI               show one entry (same columns)
   cat URI                write a file to standard output
   put [-f] LOCAL URI     upload a local file ('-' for standard input); -f overwrites, else exclusive
   get URI LOCAL          download a file
@@ -26,6 +29,7 @@ commands:
   bench URI [-n N] [-s SIZE]   checkpoint-commit loop: p50/p99 latency and ops/s
   recover URI            complete directory renames a crash interrupted; sweep stale staging objects
 
+-D and --conf may come anywhere on the line; '--' ends the options (for paths starting with '-').
 URIs: s3c://bucket/key, filec:///abs/path (and any scheme mapped by fs.commitfs.scheme.<s>.backend).
 Exit status: 0 ok, 1 the operation failed, 2 usage error, 3 doctor found the store unfit for commits.";
 
@@ -37,22 +41,41 @@ struct Invocation {
     args: Vec<String>,
 }
 
-fn parse_invocation(mut words: impl Iterator<Item = String>) -> Result<Invocation, String> {
+/// What the command line asks for.
+enum Parsed {
+    Run(Invocation),
+    Help,
+    Version,
+}
+
+/// Takes `-D`/`--conf` wherever they are (as `hadoop fs` takes generic options before the command, and as
+/// users type them after it); the first other word is the command, the rest its arguments.
+fn parse_invocation(mut words: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let mut inv = Invocation { xml_files: vec![], defines: vec![], command: String::new(), args: vec![] };
+    let mut positional = Vec::new();
+    let mut options_done = false;
     while let Some(w) = words.next() {
+        if options_done {
+            positional.push(w);
+            continue;
+        }
         match w.as_str() {
-            "-h" | "--help" | "help" => return Err(String::new()),
+            "--" => options_done = true,
+            "-h" | "--help" => return Ok(Parsed::Help),
+            "help" if positional.is_empty() => return Ok(Parsed::Help),
+            "-V" | "--version" => return Ok(Parsed::Version),
+            "version" if positional.is_empty() => return Ok(Parsed::Version),
             "--conf" | "-conf" => inv.xml_files.push(words.next().ok_or("--conf needs a file")?),
+            c if c.starts_with("--conf=") => inv.xml_files.push(c["--conf=".len()..].to_string()),
             "-D" => inv.defines.push(parse_define(&words.next().ok_or("-D needs key=value")?)?),
             d if d.starts_with("-D") && d.len() > 2 => inv.defines.push(parse_define(&d[2..])?),
-            _ => {
-                inv.command = w;
-                inv.args = words.collect();
-                return Ok(inv);
-            }
+            _ => positional.push(w),
         }
     }
-    Err("no command given".into())
+    let mut positional = positional.into_iter();
+    inv.command = positional.next().ok_or("no command given")?;
+    inv.args = positional.collect();
+    Ok(Parsed::Run(inv))
 }
 
 fn parse_define(kv: &str) -> Result<(String, String), String> {
@@ -71,13 +94,19 @@ pub fn open(uri: &str, conf: &Config) -> commitfs_core::Result<(StoreRef, FsPath
 
 fn main() -> ExitCode {
     let inv = match parse_invocation(std::env::args().skip(1)) {
-        Ok(inv) => inv,
+        Ok(Parsed::Run(inv)) => inv,
+        Ok(Parsed::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Parsed::Version) => {
+            println!("commitfs {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
         Err(msg) => {
-            if !msg.is_empty() {
-                eprintln!("commitfs: {msg}");
-            }
+            eprintln!("commitfs: {msg}");
             eprintln!("{USAGE}");
-            return ExitCode::from(if msg.is_empty() { 0 } else { 2 });
+            return ExitCode::from(2);
         }
     };
     let result = conf::build(&inv.xml_files, &inv.defines).and_then(|conf| commands::run(&inv.command, &inv.args, &conf));
@@ -92,11 +121,6 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// Deletes `p` if it exists, ignoring errors: probes clean up after themselves on every path.
-pub fn remove_quietly(fs: &FileSystem, p: &FsPath) {
-    let _ = fs.delete(p, true);
 }
 
 /// A usage error for one command, printed with the general usage.

@@ -127,3 +127,67 @@ fn cli_doctor_refuses_a_directory_owned_by_another_uid() {
     }
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// A new user's first commands: help on stdout (exit 0, also after a command), the version, and `-D` or
+/// `--conf` wherever they are typed.
+#[test]
+fn cli_help_version_and_options_anywhere() {
+    for args in [&["--help"][..], &["-h"], &["help"], &["ls", "--help"]] {
+        let o = commitfs(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("usage: commitfs"), "{args:?}: help goes to stdout");
+        assert!(o.stderr.is_empty(), "{args:?}: {}", text(&o));
+    }
+    let o = commitfs(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), format!("commitfs {}", env!("CARGO_PKG_VERSION")));
+    let d = scratch("anywhere");
+    std::fs::write(d.join("x"), b"1").unwrap();
+    let root = format!("fs.filec.root={}", d.display());
+    for args in [&["ls", "filec:///", "-D", &root][..], &["ls", "-D", &root, "filec:///"], &["ls", &format!("-D{root}"), "filec:///"]] {
+        let o = commitfs(args);
+        assert!(o.status.success() && text(&o).contains("filec:///x"), "{args:?}: {}", text(&o));
+    }
+    let xml = d.join("core-site.xml");
+    std::fs::write(&xml, format!("<configuration><property><name>fs.filec.root</name><value>{}</value></property></configuration>", d.display())).unwrap();
+    let o = commitfs(&["stat", "filec:///x", "--conf", xml.to_str().unwrap()]);
+    assert!(o.status.success() && text(&o).contains("filec:///x"), "{}", text(&o));
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `ls` as `hadoop fs -ls`: aligned columns with a local `yyyy-mm-dd hh:mm` time; `ls -R` in name order,
+/// each directory followed by its contents.
+#[test]
+fn cli_ls_columns_human_times_and_sorted_recursion() {
+    let d = scratch("ls");
+    for f in ["b/z", "a/y", "a/x", "c", "a/sub/w"] {
+        let p = d.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, vec![b'.'; f.len() * 100]).unwrap();
+    }
+    let o = commitfs(&["ls", "-R", &uri(&d)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let names: Vec<&str> = out.lines().map(|l| l.rsplit(' ').next().unwrap().trim_start_matches(&uri(&d)).trim_start_matches('/')).collect();
+    assert_eq!(names, ["a", "a/sub", "a/sub/w", "a/x", "a/y", "b", "b/z", "c"], "{out}");
+    let columns: Vec<usize> = out.lines().map(|l| l.find("filec://").unwrap()).collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "paths aligned:\n{out}");
+    let year = out.lines().next().unwrap().split_whitespace().nth(4).unwrap().to_string();
+    assert!(year.len() == 10 && year.starts_with("20") && year.as_bytes()[4] == b'-', "a date column:\n{out}");
+    let o = commitfs(&["stat", "-l", &uri(&d.join("c"))]);
+    assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains(&format!("{year} ")), "{}", text(&o));
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `bench` and `doctor` remove their probe directory and any directory they had to create for it.
+#[test]
+fn cli_bench_and_doctor_leave_nothing_behind() {
+    let d = scratch("leftovers");
+    let o = commitfs(&["bench", &uri(&d.join("new/deeper")), "-n", "3"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0, "bench left {:?}", std::fs::read_dir(&d).unwrap().collect::<Vec<_>>());
+    let o = commitfs(&["doctor", &uri(&d)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0, "doctor left files");
+    std::fs::remove_dir_all(&d).unwrap();
+}

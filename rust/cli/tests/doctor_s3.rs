@@ -1,5 +1,6 @@
 //! `commitfs doctor` verdicts on the two real S3 servers: SeaweedFS is trusted in header copy mode; moto
 //! is refused in header mode (its CopyObject ignores If-None-Match) and trusted in multipart mode.
+//! SeaweedFS renames with RenameObject, moto (which lacks it) by copy + delete.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -18,21 +19,27 @@ fn start(kind: &str) -> Server {
     Server { _launcher: child, info }
 }
 
-fn doctor(s: &Server, extra: &[&str]) -> (i32, String) {
+/// Runs the CLI against the server: its endpoint and credentials as `-D`, then `args`.
+fn cli(s: &Server, args: &[String]) -> (i32, String) {
     let field = |k: &str| s.info[k].as_str().unwrap().to_string();
-    let mut args = vec![
+    let mut all = vec![
         "-D".to_string(), format!("fs.s3c.endpoint={}", field("endpoint")),
         "-D".into(), "fs.s3c.path.style.access=true".into(),
         "-D".into(), format!("fs.s3a.access.key={}", field("access_key")),
         "-D".into(), format!("fs.s3a.secret.key={}", field("secret_key")),
     ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    args.push("doctor".into());
-    args.push(format!("s3c://{}/doctor", field("bucket")));
-    let o = Command::new(env!("CARGO_BIN_EXE_commitfs")).args(&args).output().unwrap();
+    all.extend(args.iter().cloned());
+    let o = Command::new(env!("CARGO_BIN_EXE_commitfs")).args(&all).output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert!(!text.contains(&field("secret_key")), "doctor printed the secret key:\n{text}");
+    assert!(!text.contains(&field("secret_key")), "the CLI printed the secret key:\n{text}");
     (o.status.code().unwrap_or(-1), text)
+}
+
+fn doctor(s: &Server, extra: &[&str]) -> (i32, String) {
+    let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+    args.push("doctor".into());
+    args.push(format!("s3c://{}/doctor", s.info["bucket"].as_str().unwrap()));
+    cli(s, &args)
 }
 
 fn row<'a>(text: &'a str, name: &str) -> &'a str {
@@ -47,12 +54,19 @@ fn doctor_trusts_seaweedfs_in_header_mode() {
     assert!(row(&t, "conditional PUT").contains(" ok "), "{t}");
     assert!(row(&t, "copy mode header").contains("refuses"), "{t}");
     assert!(row(&t, "configured copy mode").contains(" ok "), "{t}");
+    assert!(row(&t, "rename mode").contains("rename-object: RenameObject"), "{t}");
     // SeaweedFS's conditional multipart completion lets 2-8 racers win in most races but not in all: the
     // verdict may go either way; the row must exist and never fail the store (header mode is used).
     assert!(!row(&t, "multipart completion race").contains("FAIL"), "{t}");
     assert!(row(&t, "bucket").contains("s3c://"), "{t}");
     assert!(row(&t, "exclusive create race").contains(" ok "), "{t}");
     assert!(t.contains("safe for commits"), "{t}");
+    // Neither doctor nor bench leaves objects or directory markers behind under a base that was not there.
+    let bucket = s.info["bucket"].as_str().unwrap();
+    let (code, t) = cli(&s, &["bench".into(), format!("s3c://{bucket}/bench/base"), "-n".into(), "3".into()]);
+    assert_eq!(code, 0, "{t}");
+    let (code, t) = cli(&s, &["ls".into(), "-R".into(), format!("s3c://{bucket}/")]);
+    assert_eq!((code, t.trim()), (0, ""), "the bucket holds nothing visible after doctor and bench");
 }
 
 #[test]
@@ -67,6 +81,7 @@ fn doctor_refuses_moto_in_header_mode_and_trusts_it_in_multipart_mode() {
     assert_eq!(code, 0, "{t}");
     assert!(row(&t, "multipart completion race").contains("held: 1 of"), "{t}");
     assert!(row(&t, "rename without overwrite").contains(" ok "), "{t}");
+    assert!(row(&t, "rename mode").contains("copy: renames copy then delete"), "moto has no RenameObject: {t}");
 }
 
 #[test]

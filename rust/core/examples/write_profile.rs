@@ -47,7 +47,7 @@ fn main() {
         }
         if mode == "writer" || mode == "both" {
             let t = Instant::now();
-            let mut w = backend.create(&path, &CreateOptions { overwrite: true }).expect("create");
+            let mut w = backend.create(&path, &CreateOptions::new(true)).expect("create");
             let mut left = bytes as usize;
             while left > 0 {
                 let n = left.min(chunk);

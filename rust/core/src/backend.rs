@@ -44,6 +44,36 @@ pub struct CreateOptions {
     /// `false`: publishing fails with AlreadyExists if anything exists at the path by then (G1).
     /// `true`: publishing replaces an existing file atomically (G3).
     pub overwrite: bool,
+    /// The published file's permission bits (Hadoop's create permission with the umask applied); `None`:
+    /// `0o666` less the process umask. Stores without permissions ignore it.
+    pub permission: Option<u32>,
+}
+
+impl CreateOptions {
+    pub fn new(overwrite: bool) -> Self {
+        CreateOptions { overwrite, permission: None }
+    }
+}
+
+/// What `Backend::set_attributes` changes (Hadoop's setPermission, setOwner, setTimes); `None` leaves it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attributes {
+    /// Permission bits (`0o7777` mask).
+    pub permission: Option<u32>,
+    /// Owner and group, by name or numeric id.
+    pub owner: Option<String>,
+    pub group: Option<String>,
+    /// Milliseconds since the epoch.
+    pub modified_ms: Option<i64>,
+    pub accessed_ms: Option<i64>,
+}
+
+/// The space of the volume a store lives on, in bytes (Hadoop's `FsStatus`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Space {
+    pub capacity: u64,
+    pub used: u64,
+    pub remaining: u64,
 }
 
 /// What a backend truthfully provides; bindings report these as Hadoop path capabilities.
@@ -56,6 +86,10 @@ pub struct Capabilities {
     pub implicit_directories: bool,
     /// close() returns only after data and name are on stable storage (fsync on POSIX).
     pub durable_close: bool,
+    /// Permissions, owners and times are real and settable (`set_attributes`): POSIX, not object stores.
+    pub permissions: bool,
+    /// A whole tree lists in flat pages (`list_tree_page`: one request per 1,000 keys on S3).
+    pub flat_listing: bool,
 }
 
 /// An open file. Reads are positional so one reader serves concurrent positioned reads.
@@ -152,6 +186,13 @@ pub trait Backend: Send + Sync + 'static {
     /// entries; `None` if `dir` is not a directory.
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>>;
 
+    /// Where `flat_listing`: one page of everything below directory `dir` at any depth, in path order
+    /// (files, and the directories the store records; others show in the paths below them); `None` if
+    /// `dir` is not a directory. Other backends are never asked.
+    fn list_tree_page(&self, dir: &FsPath, _start_after: Option<&str>, _max: usize) -> Result<Option<ListPage>> {
+        Err(crate::Error::invalid(format!("{}: this store has no flat listing", self.display(dir))))
+    }
+
     /// Opens a file for reading: NotFound if missing, IsDirectory if a directory.
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>>;
     /// Starts writing `p`. The caller (fs) has already done the open-time checks; the backend creates
@@ -173,6 +214,17 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Deletes what `scope` covers at `p` and says what it found (see `Removed`).
     fn delete(&self, p: &FsPath, scope: DeleteScope) -> Result<Removed>;
+
+    /// Sets what `attrs` names on the file or directory `p` (NotFound if nothing is there). Stores without
+    /// such metadata ignore it, as S3A does.
+    fn set_attributes(&self, _p: &FsPath, _attrs: &Attributes) -> Result<()> {
+        Ok(())
+    }
+
+    /// The space of the volume, where the store has one (not object stores).
+    fn space(&self) -> Result<Option<Space>> {
+        Ok(None)
+    }
 
     /// Operation counters (S3 requests by method, POSIX syscalls by kind), cumulative since creation.
     fn counters(&self) -> Vec<(String, u64)> {

@@ -29,17 +29,6 @@ use support::*;
 const STALL_SECONDS: f64 = 3.0;
 const WORKERS: usize = 6;
 
-/// The backend's view through the proxy: short request timeout, quick and bounded retries.
-fn through_proxy(proxy: &FaultProxy) -> Vec<(&'static str, String)> {
-    vec![
-        ("fs.s3c.endpoint", proxy.endpoint.clone()),
-        ("fs.s3c.connection.request.timeout", "2s".into()),
-        ("fs.s3c.retry.interval", "20ms".into()),
-        ("fs.s3c.retry.limit", "4".into()),
-        ("fs.s3c.retry.timeout", "20s".into()),
-    ]
-}
-
 fn write(fs: &FileSystem, p: &FsPath, overwrite: bool, data: &[u8]) -> Result<()> {
     let mut w = fs.create(p, overwrite)?;
     w.write(data)?;
@@ -252,7 +241,7 @@ fn seaweed_operations_under_injected_faults_succeed_right_or_fail_cleanly() {
     let server = server("seaweed");
     let seed = rand::random::<u32>() as u64;
     let proxy = FaultProxy::start(&server.endpoint, seed, 0.2, STALL_SECONDS);
-    let conf = through_proxy(&proxy);
+    let conf = proxy.backend_settings();
     let pairs: Vec<(&str, &str)> = conf.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let faulty = Fixture::new(server.backend(&pairs));
     let oracle = Fixture::new(server.backend(&[]));

@@ -77,7 +77,7 @@ fn memory_large_exclusive_create_goes_through_staging() {
     assert_eq!(g::read_all(&f.fs, &path).unwrap(), data);
     // A second exclusive create of the same size loses at commit time.
     let backend = f.backend.clone();
-    let mut w2 = commitfs_core::Backend::create(&backend, &path, &commitfs_core::CreateOptions { overwrite: false }).unwrap();
+    let mut w2 = commitfs_core::Backend::create(&backend, &path, &commitfs_core::CreateOptions::new(false)).unwrap();
     for chunk in data.chunks(1 << 20) {
         w2.write(chunk).unwrap();
     }

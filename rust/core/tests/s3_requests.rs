@@ -1,5 +1,6 @@
 //! Request counts per operation, measured with the counting HTTP connector against SeaweedFS (copy mode
-//! header) and moto (copy mode multipart). The numbers are printed (run with --nocapture) and bounded.
+//! header, RenameObject) and moto (copy mode multipart, no RenameObject: renames copy then delete). The
+//! numbers are printed (run with --nocapture) and bounded.
 
 mod guarantees;
 mod support;
@@ -25,6 +26,18 @@ mod cost {
     /// part + complete (multipart mode, moto).
     pub fn copy(kind: &str) -> u64 {
         if kind == "seaweed" { 1 } else { 3 }
+    }
+    /// One RenameObject (`If-None-Match: *`, or none when replacing).
+    pub const RENAME_OBJECT: u64 = 1;
+    /// Moving one file: RenameObject on SeaweedFS (`rename.mode=auto` finds it there), copy-if-not-exists
+    /// + DELETE of the source on moto (which has no RenameObject).
+    pub fn move_file(kind: &str) -> u64 {
+        if kind == "seaweed" { RENAME_OBJECT } else { copy(kind) + DELETE }
+    }
+    /// Replacing a file (`Rename.OVERWRITE`): RenameObject without precondition on SeaweedFS, an
+    /// unconditional CopyObject + DELETE on moto.
+    pub fn replace_file(kind: &str) -> u64 {
+        if kind == "seaweed" { RENAME_OBJECT } else { 1 + DELETE }
     }
     /// Creates of a small file: the open-time LIST, then the PUT at close.
     pub const CREATE_SMALL: u64 = LIST + PUT;
@@ -64,7 +77,7 @@ fn measure_all(kind: &'static str) {
         report.push((op.to_string(), total(m)));
     };
 
-    let copy = cost::copy(kind);
+    let moves = cost::move_file(kind);
 
     let (st, m) = f.measure(|| f.backend.probe(&[Probe::File(&file)]).unwrap().pop().flatten());
     assert!(st.is_some());
@@ -89,7 +102,7 @@ fn measure_all(kind: &'static str) {
 
     let new = g::p(&b, "dir/new");
     let (_, m) = f.measure(|| {
-        let mut w = f.backend.create(&new, &CreateOptions { overwrite: false }).unwrap();
+        let mut w = f.backend.create(&new, &CreateOptions::new(false)).unwrap();
         w.write(b"abc").unwrap();
         w.commit().unwrap();
     });
@@ -122,19 +135,22 @@ fn measure_all(kind: &'static str) {
     let dst = g::p(&b, "dir/renamed");
     let (_, m) = f.measure(|| f.fs.rename(&new, &dst, RenameMode::Into).unwrap());
     note("fs.rename of a file within its directory", &m);
-    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "LIST of dst (the shared parent needs no HEAD), copy, DELETE");
+    assert_eq!(total(&m), cost::LIST + moves, "LIST of dst (the shared parent needs no HEAD), the move");
+    if kind == "seaweed" {
+        assert_eq!((m.get("RENAME"), m.get("COPY"), m.get("DELETE_OBJECTS")), (Some(&1), None, None), "RenameObject alone: {m:?}");
+    }
 
     f.fs.mkdirs(&g::p(&b, "other")).unwrap();
     let moved = g::p(&b, "other/moved");
     let (_, m) = f.measure(|| f.fs.rename(&dst, &moved, RenameMode::Into).unwrap());
     note("fs.rename of a file to another directory", &m);
-    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "one LIST from the parent's key sees it is no file and dst/, copy, DELETE");
+    assert_eq!(total(&m), cost::LIST + moves, "one LIST from the parent's key sees it is no file and dst/, the move");
     f.fs.rename(&moved, &dst, RenameMode::Into).unwrap();
 
     let deep = g::p(&b, "other/x/y/moved");
     let (_, m) = f.measure(|| f.fs.rename(&dst, &deep, RenameMode::Into).unwrap());
     note("fs.rename of a file into three new directory levels", &m);
-    assert_eq!(total(&m), cost::LIST + copy + cost::DELETE, "the same one LIST covers every new ancestor");
+    assert_eq!(total(&m), cost::LIST + moves, "the same one LIST covers every new ancestor");
     f.fs.rename(&deep, &dst, RenameMode::Into).unwrap();
 
     let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&b, "dir/new2/sub/target"), RenameMode::Into));
@@ -150,11 +166,17 @@ fn measure_all(kind: &'static str) {
     }
     let (_, m) = f.measure(|| f.fs.rename(&dst, &g::p(&crowded, "z"), RenameMode::Into).unwrap());
     note("fs.rename of a file into another directory past 100 keys", &m);
-    assert_eq!(total(&m), cost::RENAME_PROBE_PAST_PAGE + copy + cost::DELETE, "LIST of crowded, then LIST of crowded/z/, copy, DELETE");
+    assert_eq!(total(&m), cost::RENAME_PROBE_PAST_PAGE + moves, "LIST of crowded, then LIST of crowded/z/, the move");
     f.fs.rename(&g::p(&crowded, "z"), &dst, RenameMode::Into).unwrap();
     let (r, m) = f.measure(|| f.fs.rename(&dst, &g::p(&crowded, "a119/z"), RenameMode::Into));
     assert_eq!(r.unwrap_err().kind, ErrorKind::ParentNotDirectory);
     assert_eq!(total(&m), cost::LIST + cost::HEAD + cost::LIST, "LIST of crowded, then HEAD of crowded/a119 + LIST of its z/ (sent together)");
+
+    g::put(&f.fs, &g::p(&b, "dir/replacement"), b"replacement");
+    let (_, m) = f.measure(|| f.fs.rename(&g::p(&b, "dir/replacement"), &g::p(&b, "dir/new3"), RenameMode::Replace).unwrap());
+    note("fs.rename(OVERWRITE) of a file onto a file", &m);
+    assert_eq!(total(&m), cost::LIST + cost::replace_file(kind), "the LIST of dst, the unconditional move");
+    assert_eq!(g::read_all(&f.fs, &g::p(&b, "dir/new3")).unwrap(), b"replacement");
 
     let (_, m) = f.measure(|| g::read_all(&f.fs, &dst).unwrap());
     note("open+read of a small file", &m);
@@ -224,21 +246,22 @@ fn measure_create_performance(kind: &'static str) {
     assert_eq!(w.commit().unwrap_err().kind, ErrorKind::AlreadyExists, "and stays exclusive at commit");
 }
 
-/// `fs.s3c.rename.performance`: a file rename is the conditional copy and the DELETE, nothing else.
+/// `fs.s3c.rename.performance`: a file rename is the move (one RenameObject, or the conditional copy and
+/// the DELETE), nothing else.
 fn measure_rename_performance(kind: &'static str) {
     let f = Fixture::s3(kind, &[("fs.s3c.rename.performance", "true")]);
     let b = fresh_base("rename-performance");
-    let copy = cost::copy(kind);
+    let moves = cost::move_file(kind);
     g::put(&f.fs, &g::p(&b, "warm"), b"w");
-    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2"), RenameMode::Into).unwrap(); // the once-per-store copy-mode probe
+    f.fs.rename(&g::p(&b, "warm"), &g::p(&b, "warm2"), RenameMode::Into).unwrap(); // the once-per-store mode probes
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"new");
     let (_, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "d/final"), RenameMode::Into).unwrap());
     eprintln!("{kind}: rename.performance: file rename: {m:?}");
-    assert_eq!(total(&m), copy + cost::DELETE, "COPY + DELETE");
+    assert_eq!(total(&m), moves, "RenameObject alone (SeaweedFS), COPY + DELETE (moto)");
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"late");
     let (r, m) = f.measure(|| f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "e/final"), RenameMode::Into));
     r.unwrap();
-    assert_eq!(total(&m), copy + cost::DELETE, "into another directory as well");
+    assert_eq!(total(&m), moves, "into another directory as well");
     g::put(&f.fs, &g::p(&b, "d/tmp"), b"loser");
     let r = f.fs.rename(&g::p(&b, "d/tmp"), &g::p(&b, "d/final"), RenameMode::Exact);
     assert_eq!(r.unwrap_err().kind, ErrorKind::AlreadyExists, "still never overwrites");
@@ -280,4 +303,58 @@ fn seaweed_request_counts() {
 #[test]
 fn moto_request_counts() {
     measure_all("moto");
+}
+
+/// A tree lists flat, as S3A lists it for `listFiles(path, true)` and content summaries: 40 files in 41
+/// directories (and an empty directory's marker) in one LIST, 1,001 keys in ceil(1001 / 1000) = 2.
+fn measure_tree_listing(kind: &'static str) {
+    let f = Fixture::s3(kind, &[]);
+    let b = fresh_base("tree");
+    for i in 0..40 {
+        g::put(&f.fs, &g::p(&b, &format!("d{i}/e{}/f", i % 3)), b"x");
+    }
+    f.fs.mkdirs(&g::p(&b, "empty")).unwrap();
+    f.fs.list(&b, None, 1).unwrap(); // the first listing's look for interrupted renames, once a minute
+    let (page, m) = f.measure(|| f.fs.list_tree(&b, None, 1000).unwrap());
+    assert_eq!((m.get("LIST"), total(&m)), (Some(&1), 1), "{kind}: {m:?}");
+    assert!(page.next.is_none());
+    assert_eq!(page.entries.iter().filter(|e| !e.is_dir).count(), 40);
+    assert!(page.entries.iter().any(|e| e.is_dir && e.path == g::p(&b, "empty")), "the marker is a directory");
+    let mut sorted = page.entries.clone();
+    sorted.sort_by(|a, c| a.path.to_string().cmp(&c.path.to_string()));
+    assert_eq!(sorted, page.entries, "in path order");
+    let big = fresh_base("tree-big");
+    let names: Vec<String> = (0..1001).map(|i| format!("k{i:05}")).collect();
+    let puts = names.iter().map(|n| {
+        let store = f.backend.store().clone();
+        let loc = object_store::path::Path::from(g::p(&big, &format!("{}/{n}", &n[..4])).key());
+        async move { object_store::ObjectStoreExt::put(&store, &loc, bytes::Bytes::from_static(b"y").into()).await.unwrap() }
+    });
+    commitfs_core::runtime::block_on(futures::StreamExt::collect::<Vec<_>>(futures::StreamExt::buffer_unordered(futures::stream::iter(puts), 32)));
+    let (count, m) = f.measure(|| {
+        let (mut after, mut n) = (None::<String>, 0);
+        loop {
+            let page = f.fs.list_tree(&big, after.as_deref(), 1000).unwrap();
+            n += page.entries.len();
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return n,
+            }
+        }
+    });
+    assert_eq!(count, 1001);
+    assert_eq!((m.get("LIST"), total(&m)), (Some(&2), 2), "{kind}: {m:?}");
+    let (r, _) = f.measure(|| f.fs.list_tree(&g::p(&b, "d1/e1/f"), None, 1000));
+    assert_eq!(r.unwrap().entries.len(), 1, "a file lists as itself");
+    assert_eq!(f.fs.list_tree(&g::p(&b, "missing"), None, 1000).unwrap_err().kind, ErrorKind::NotFound);
+}
+
+#[test]
+fn seaweed_tree_listing_request_counts() {
+    measure_tree_listing("seaweed");
+}
+
+#[test]
+fn moto_tree_listing_request_counts() {
+    measure_tree_listing("moto");
 }

@@ -49,12 +49,17 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_release<'l>(mut env: Env
     run(&mut env, |_| Ok(drop(unsafe { take::<Store>(fs, STORE)? })))
 }
 
-/// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close.
+/// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions;
+/// bit 4: flat tree listing.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> jint {
     run(&mut env, |_| {
         let c = store(fs)?.capabilities();
-        Ok(c.atomic_dir_rename as jint | (c.implicit_directories as jint) << 1 | (c.durable_close as jint) << 2)
+        Ok(c.atomic_dir_rename as jint
+            | (c.implicit_directories as jint) << 1
+            | (c.durable_close as jint) << 2
+            | (c.permissions as jint) << 3
+            | (c.flat_listing as jint) << 4)
     })
 }
 
@@ -101,19 +106,95 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_list<'l>(
     start_after: JString<'l>,
     max: jint,
 ) -> JByteArray<'l> {
+    run(&mut env, |env| encoded_page(env, fs, &path, &start_after, max, false))
+}
+
+/// One flat page of the whole tree below `path` (`FileSystem::list_tree`), encoded as `list`'s pages.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_listTree<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JByteArray<'l>,
+    start_after: JString<'l>,
+    max: jint,
+) -> JByteArray<'l> {
+    run(&mut env, |env| encoded_page(env, fs, &path, &start_after, max, true))
+}
+
+fn encoded_page<'l>(
+    env: &mut Env<'l>,
+    fs: jlong,
+    path: &JByteArray<'_>,
+    start_after: &JString<'_>,
+    max: jint,
+    tree: bool,
+) -> NativeResult<JByteArray<'l>> {
+    let dir = marshal::path(env, path)?;
+    let after = marshal::optional_string(env, start_after)?;
+    let store = store(fs)?;
+    let max = max.max(0) as usize;
+    let page = if tree { store.list_tree(&dir, after.as_deref(), max)? } else { store.list(&dir, after.as_deref(), max)? };
+    let mut e = Encoder::default();
+    e.page(&page, &dir);
+    bytes(env, &e.into_bytes())
+}
+
+/// A permission from Java: bits, or negative for the store's default.
+pub(crate) fn mode(permission: jint) -> Option<u32> {
+    u32::try_from(permission).ok().map(|m| m & 0o7777)
+}
+
+/// `leaf` and `parents`: the modes of the directories created (see `FileSystem::mkdirs_with`).
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_mkdirs<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JByteArray<'l>,
+    leaf: jint,
+    parents: jint,
+) {
+    run(&mut env, |env| Ok(store(fs)?.mkdirs_with(&marshal::path(env, &path)?, mode(leaf), mode(parents))?))
+}
+
+/// setPermission/setOwner/setTimes in one: a negative permission or time, a null owner or group, is
+/// left as it is.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_setAttributes<'l>(
+    mut env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    fs: jlong,
+    path: JByteArray<'l>,
+    permission: jint,
+    owner: JString<'l>,
+    group: JString<'l>,
+    modified_ms: jlong,
+    accessed_ms: jlong,
+) {
     run(&mut env, |env| {
-        let dir = marshal::path(env, &path)?;
-        let after = marshal::optional_string(env, &start_after)?;
-        let page = store(fs)?.list(&dir, after.as_deref(), max.max(0) as usize)?;
-        let mut e = Encoder::default();
-        e.page(&page, &dir);
-        bytes(env, &e.into_bytes())
+        let attrs = commitfs_core::Attributes {
+            permission: mode(permission),
+            owner: marshal::optional_string(env, &owner)?,
+            group: marshal::optional_string(env, &group)?,
+            modified_ms: (modified_ms >= 0).then_some(modified_ms),
+            accessed_ms: (accessed_ms >= 0).then_some(accessed_ms),
+        };
+        Ok(store(fs)?.set_attributes(&marshal::path(env, &path)?, &attrs)?)
     })
 }
 
+/// {capacity, used, remaining} bytes of the store's volume into `out`; false where it has none (S3).
 #[no_mangle]
-pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_mkdirs<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong, path: JByteArray<'l>) {
-    run(&mut env, |env| Ok(store(fs)?.mkdirs(&marshal::path(env, &path)?)?))
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_space<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong, out: JLongArray<'l>) -> jboolean {
+    run(&mut env, |env| match store(fs)?.space()? {
+        Some(s) => {
+            let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+            out.set_region(env, 0, &[clamp(s.capacity), clamp(s.used), clamp(s.remaining)])?;
+            Ok(true)
+        }
+        None => Ok(false),
+    })
 }
 
 #[no_mangle]
@@ -167,7 +248,8 @@ pub(crate) fn open_writer(
     fs: jlong,
     env: &Env<'_>,
     path: &JByteArray<'_>,
-    overwrite: bool,
+    opts: &commitfs_core::CreateOptions,
+    performance: bool,
 ) -> NativeResult<Box<dyn commitfs_core::Writer>> {
-    Ok(store(fs)?.create(&marshal::path(env, path)?, overwrite)?)
+    Ok(store(fs)?.create_with(&marshal::path(env, path)?, opts, performance)?)
 }

@@ -198,9 +198,12 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_create<'l>(
     fs: jlong,
     path: JByteArray<'l>,
     overwrite: jboolean,
+    permission: jint,
+    performance: jboolean,
 ) -> jlong {
     run(&mut env, |env| {
-        let writer = open_writer(fs, env, &path, overwrite)?;
+        let opts = commitfs_core::CreateOptions { overwrite, permission: crate::store::mode(permission) };
+        let writer = open_writer(fs, env, &path, &opts, performance)?;
         Ok(into_handle::<WriterBox>(Mutex::new(WriterHandle { writer, buffer: None })))
     })
 }

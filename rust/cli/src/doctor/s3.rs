@@ -1,6 +1,7 @@
 //! S3 probes, made with raw conditional requests on the configured bucket: are conditional PUTs
 //! enforced under a race, which copy-if-not-exists mode really refuses to overwrite, is conditional
-//! multipart completion atomic, and how long delimited listings keep an emptied prefix. Every object it
+//! multipart completion atomic, which way files are renamed (RenameObject or copy + delete), and how long
+//! delimited listings keep an emptied prefix. Every object it
 //! writes lives under `_commitfs/doctor-<id>/` and is deleted at the end.
 
 use super::{Report, Verdict};
@@ -86,7 +87,23 @@ pub fn probe(loc: &Location, conf: &Config, report: &mut Report) -> Result<bool>
         header.clean().await;
         r
     });
-    outcome
+    Ok(outcome? & rename_mode(loc, conf, report))
+}
+
+/// The rename mode the configured backend uses (`fs.<scheme>.rename.mode`, probed as at first use).
+fn rename_mode(loc: &Location, conf: &Config, report: &mut Report) -> bool {
+    let key = format!("fs.{}.rename.mode", loc.scheme);
+    match ObjectBackend::s3(&loc.scheme, &loc.authority, conf).and_then(|b| b.rename_mode()) {
+        Ok("rename-object") => report.add("rename mode", Verdict::Ok,
+            "rename-object: RenameObject moves a file in one request and refuses to overwrite (If-None-Match: *)"),
+        Ok(mode) => report.add("rename mode", Verdict::Info, format!(
+            "{mode}: renames copy then delete ({key}=copy, or RenameObject is missing or not enforced here)")),
+        Err(e) => {
+            report.add("rename mode", Verdict::Fail, format!("{e}\nFix: set {key}=auto"));
+            return false;
+        }
+    }
+    true
 }
 
 async fn store_probes(header: &Probe, multipart: &Probe, configured: &str, scheme: &str, report: &mut Report) -> Result<bool> {

@@ -1,7 +1,7 @@
 //! The commit contract end to end through the core: what Spark and Delta will rely on.
 
 use super::{Report, Verdict};
-use crate::remove_quietly;
+use crate::scratch::Scratch;
 use commitfs_core::{ErrorKind, FileSystem, FsPath, RenameMode, Result};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -10,14 +10,12 @@ const RACERS: usize = 8;
 const ROUNDS: usize = 3;
 
 pub fn probe(fs: &Arc<FileSystem>, base: &FsPath, report: &mut Report) {
-    let dir = match base.child(&format!(".commitfs-doctor-{}-{}", std::process::id(), rand::random::<u32>())) {
-        Ok(d) => d,
-        Err(e) => return report.add("probe directory", Verdict::Fail, e.to_string()),
+    let name = format!(".commitfs-doctor-{}-{}", std::process::id(), rand::random::<u32>());
+    let scratch = match Scratch::create(fs, base, &name) {
+        Ok(s) => s,
+        Err(e) => return report.add("create a directory", Verdict::Fail, e.to_string()),
     };
-    if let Err(e) = fs.mkdirs(&dir) {
-        report.add("create a directory", Verdict::Fail, e.to_string());
-        return;
-    }
+    let dir = scratch.dir.clone();
     let checks: [(&str, fn(&Arc<FileSystem>, &FsPath) -> Result<(Verdict, String)>); 5] = [
         ("write, close, read back", write_read_back),
         ("invisible until close", invisible_until_close),
@@ -32,9 +30,9 @@ pub fn probe(fs: &Arc<FileSystem>, base: &FsPath, report: &mut Report) {
         }
     }
     latency(fs, &dir, report);
-    remove_quietly(fs, &dir);
-    if fs.exists(&dir).unwrap_or(false) {
-        report.add("clean-up", Verdict::Warn, format!("could not remove {}", fs.display(&dir)));
+    scratch.remove();
+    if scratch.remains() {
+        report.add("clean-up", Verdict::Warn, format!("could not remove {} (or the directories made for it)", fs.display(&dir)));
     }
 }
 

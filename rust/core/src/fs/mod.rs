@@ -4,7 +4,7 @@
 mod policy;
 mod rename;
 
-use crate::backend::{Backend, Capabilities, CreateOptions, DeleteScope, FileStatus, ListPage, Probe, Reader, Removed, Writer};
+use crate::backend::{Attributes, Backend, Capabilities, CreateOptions, DeleteScope, FileStatus, ListPage, Probe, Reader, Removed, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::FsPath;
 use std::sync::Arc;
@@ -70,9 +70,28 @@ impl FileSystem {
     /// One page of a listing. Listing a file yields that file (Hadoop's `listStatus` rule).
     pub fn list(&self, p: &FsPath, start_after: Option<&str>, max: usize) -> Result<ListPage> {
         let max = if max == 0 { DEFAULT_PAGE } else { max };
-        if let Some(page) = self.backend.list_page(p, start_after, max)? {
-            return Ok(page);
+        match self.backend.list_page(p, start_after, max)? {
+            Some(page) => Ok(page),
+            None => self.list_non_directory(p, start_after),
         }
+    }
+
+    /// One page of everything below `p` at any depth (Hadoop's `listFiles(p, true)` and content summary)
+    /// where the store lists trees flat (`Capabilities::flat_listing`): files, and the directories the
+    /// store records, in path order; `next` resumes. Listing a file yields that file.
+    pub fn list_tree(&self, p: &FsPath, start_after: Option<&str>, max: usize) -> Result<ListPage> {
+        if !self.capabilities().flat_listing {
+            return Err(Error::invalid(format!("{}: this store lists directory by directory", self.display(p))));
+        }
+        let max = if max == 0 { DEFAULT_PAGE } else { max };
+        match self.backend.list_tree_page(p, start_after, max)? {
+            Some(page) => Ok(page),
+            None => self.list_non_directory(p, start_after),
+        }
+    }
+
+    /// What listing `p` gives when it is no directory: the file, or NotFound.
+    fn list_non_directory(&self, p: &FsPath, start_after: Option<&str>) -> Result<ListPage> {
         if p.is_root() {
             return Ok(ListPage::default());
         }
@@ -100,6 +119,13 @@ impl FileSystem {
     /// Creates `p` and any missing parents. A file at `p` → AlreadyExists; a file at an ancestor →
     /// ParentNotDirectory.
     pub fn mkdirs(&self, p: &FsPath) -> Result<()> {
+        self.mkdirs_with(p, None, None)
+    }
+
+    /// As `mkdirs`, where permissions are real giving the directories it creates these modes (Hadoop's
+    /// mkdirs permission with the umask applied: `leaf` for `p`, `parents` for missing ancestors, as
+    /// RawLocalFileSystem does); `None`: 0777 less the process umask. Existing directories keep theirs.
+    pub fn mkdirs_with(&self, p: &FsPath, leaf: Option<u32>, parents: Option<u32>) -> Result<()> {
         if p.is_root() {
             return Ok(());
         }
@@ -121,8 +147,26 @@ impl FileSystem {
         }
         for d in missing.iter().rev() {
             self.backend.mkdir(d)?;
+            let mode = if d == p { leaf } else { parents };
+            if let Some(permission) = mode.filter(|_| self.capabilities().permissions) {
+                self.backend.set_attributes(d, &Attributes { permission: Some(permission), ..Attributes::default() })?;
+            }
         }
         Ok(())
+    }
+
+    /// Hadoop's setPermission/setOwner/setTimes: NotFound if nothing is at `p`; a no-op on stores
+    /// without such metadata (S3A's behaviour), which do not probe.
+    pub fn set_attributes(&self, p: &FsPath, attrs: &Attributes) -> Result<()> {
+        if !self.capabilities().permissions {
+            return Ok(());
+        }
+        self.backend.set_attributes(p, attrs)
+    }
+
+    /// The volume's capacity, used and remaining bytes, where the store has a volume.
+    pub fn space(&self) -> Result<Option<crate::backend::Space>> {
+        self.backend.space()
     }
 
     /// Where directories are implicit only the leaf's marker is written, once no ancestor is a file. The
@@ -170,11 +214,19 @@ impl FileSystem {
     /// file fails unless `overwrite`; a file as parent fails where directories are real. The backend
     /// enforces `overwrite=false` again, atomically, at commit.
     pub fn create(&self, p: &FsPath, overwrite: bool) -> Result<Box<dyn Writer>> {
+        self.create_with(p, &CreateOptions::new(overwrite), false)
+    }
+
+    /// As `create`, with every option (the published file's permission), and `performance`: this call
+    /// makes `Policy::relaxed_create_checks`'s bargain even where the store's policy does not (S3A's
+    /// per-call `fs.s3a.create.performance` of `createFile()`).
+    pub fn create_with(&self, p: &FsPath, opts: &CreateOptions, performance: bool) -> Result<Box<dyn Writer>> {
+        let overwrite = opts.overwrite;
         if p.is_root() {
             return Err(Error::at(ErrorKind::IsDirectory, self.display(p), "cannot create a file at the root"));
         }
         if self.capabilities().implicit_directories {
-            self.create_checks_implicit(p, overwrite)?;
+            self.create_checks_implicit(p, overwrite, performance || self.policy.relaxed_create_checks)?;
         } else {
             if let Some(s) = self.ask(Probe::Entry(p))? {
                 self.refuse_create_over(p, s.is_dir, overwrite)?;
@@ -187,7 +239,7 @@ impl FileSystem {
                 }
             }
         }
-        self.backend.create(p, &CreateOptions { overwrite })
+        self.backend.create(p, opts)
     }
 
     /// One request: for `overwrite=false` a LIST that finds a file or a directory at `p`, else a LIST of
@@ -195,8 +247,8 @@ impl FileSystem {
     /// only a HEAD of `p` when `overwrite=false`, to fail fast. As S3A, the parent is not probed: where
     /// directories are implicit a file as parent is refused by mkdirs and rename, not by create (the
     /// contract option `create-file-under-file-allowed` says so).
-    fn create_checks_implicit(&self, p: &FsPath, overwrite: bool) -> Result<()> {
-        let probe = match (overwrite, self.policy.relaxed_create_checks) {
+    fn create_checks_implicit(&self, p: &FsPath, overwrite: bool, relaxed: bool) -> Result<()> {
+        let probe = match (overwrite, relaxed) {
             (false, false) => Probe::Entry(p),
             (false, true) => Probe::File(p),
             (true, false) => Probe::Dir(p),

@@ -9,12 +9,14 @@
 //! | `dst` inside `src`                         | InvalidArgument     | InvalidArgument       | InvalidArgument                  |
 //! | `dst` a directory                          | move to `dst/name`  | AlreadyExists         | dir onto empty dir: delete, then rename (not atomic); non-empty: DirectoryNotEmpty; file onto dir: Io |
 //! | `dst` a file                               | AlreadyExists       | AlreadyExists         | file: atomic replace; dir: Io    |
-//! | `dst` missing, its parent missing          | NotFound            | NotFound              | NotFound                         |
+//! | `dst` missing, its parent missing          | NotFound (S3: created) | NotFound           | NotFound                         |
 //! | a file among `dst`'s ancestors             | ParentNotDirectory  | ParentNotDirectory    | ParentNotDirectory               |
 //! | `Policy::relaxed_rename_checks`            | `dst` not probed    | `dst` not probed      | no effect                        |
 //!
-//! Where directories are implicit (object stores) a missing parent is no error: only a file among the
-//! new ancestors is refused, found in the same look as the destination (`probe_target`).
+//! Where directories are implicit (object stores) a missing parent is no error for `Into` (S3A's
+//! `rename(Path, Path)` creates it implicitly): only a file among the new ancestors is refused. `Exact` and
+//! `Replace` keep their API's NotFound (as S3A does through Hadoop's generic checks). Both are found in
+//! the same look as the destination (`probe_target`), which a rename within one directory never needs.
 
 use super::FileSystem;
 use crate::backend::{DeleteScope, FileStatus, Probe};
@@ -64,14 +66,14 @@ impl FileSystem {
         }
         match mode {
             RenameMode::Into => {
-                let dst_is_dir = self.probe_destination(src, dst)?;
+                let dst_is_dir = self.probe_destination(src, dst, false)?;
                 let target = if dst_is_dir { dst.child(src.name())? } else { dst.clone() };
                 if &target == src {
                     return Ok(());
                 }
                 self.rename_to(src, &target, !dst_is_dir)
             }
-            RenameMode::Exact if self.probe_destination(src, dst)? => {
+            RenameMode::Exact if self.probe_destination(src, dst, true)? => {
                 Err(Error::at(ErrorKind::AlreadyExists, self.display(dst), "a directory exists at the destination"))
             }
             RenameMode::Exact => self.rename_to(src, dst, true),
@@ -80,7 +82,7 @@ impl FileSystem {
     }
 
     fn replace(&self, src: &FsPath, dst: &FsPath) -> Result<()> {
-        let existing = self.probe_target(src, dst)?;
+        let existing = self.probe_target(src, dst, true)?;
         if existing.is_none() && !self.capabilities().implicit_directories {
             self.require_parent_dir(dst)?;
         }
@@ -121,17 +123,19 @@ impl FileSystem {
     }
 
     /// Whether `dst` is a directory (see `probe_target`); not asked under relaxed rename checks.
-    fn probe_destination(&self, src: &FsPath, dst: &FsPath) -> Result<bool> {
+    fn probe_destination(&self, src: &FsPath, dst: &FsPath, parent_must_exist: bool) -> Result<bool> {
         if self.policy.relaxed_rename_checks {
             return Ok(false);
         }
-        Ok(self.probe_target(src, dst)?.is_some_and(|s| s.is_dir))
+        Ok(self.probe_target(src, dst, parent_must_exist)?.is_some_and(|s| s.is_dir))
     }
 
     /// What is at `dst`. Where directories are implicit, the ancestors of `dst` that are not ancestors of
     /// `src` (those are directories: `src` is in them) are checked in the same look, so nothing lands
-    /// below a file; a rename within one directory asks nothing more.
-    fn probe_target(&self, src: &FsPath, dst: &FsPath) -> Result<Option<FileStatus>> {
+    /// below a file, and with `parent_must_exist` so is `dst`'s parent when `dst` is absent (NotFound if it
+    /// is not a directory); a rename within one directory asks nothing more. Where directories are real,
+    /// `rename_to`/`replace` check the parent themselves.
+    fn probe_target(&self, src: &FsPath, dst: &FsPath, parent_must_exist: bool) -> Result<Option<FileStatus>> {
         if dst.is_root() {
             return Ok(Some(FileStatus::dir(dst.clone(), 0)));
         }
@@ -143,11 +147,23 @@ impl FileSystem {
             return self.ask(Probe::Entry(dst));
         }
         ancestors.reverse();
-        let mut found = self.backend.probe(&[Probe::Entry(dst), Probe::FirstFile(&ancestors)])?;
+        // The innermost ancestor not holding `src` is `dst`'s parent (an outer one holding `src` would
+        // hold the parent too).
+        let parent = ancestors[ancestors.len() - 1].clone();
+        let mut probes = vec![Probe::Entry(dst), Probe::FirstFile(&ancestors)];
+        if parent_must_exist {
+            probes.push(Probe::Dir(&parent));
+        }
+        let mut found = self.backend.probe(&probes)?;
+        let parent_dir = if parent_must_exist { found.pop().flatten() } else { None };
         if let Some(file) = found.pop().flatten() {
             return Err(self.parent_is_file(dst, &file.path));
         }
-        Ok(found.pop().flatten())
+        let existing = found.pop().flatten();
+        if parent_must_exist && existing.is_none() && parent_dir.is_none() {
+            return Err(self.missing_parent(dst, &parent));
+        }
+        Ok(existing)
     }
 
     /// Renames `src` (a file, else a directory) to exactly `target`, which must not exist.
@@ -177,8 +193,12 @@ impl FileSystem {
         match self.ask(Probe::Entry(&parent))? {
             Some(s) if s.is_dir => Ok(()),
             Some(_) => Err(self.parent_is_file(p, &parent)),
-            None => Err(Error::at(ErrorKind::NotFound, self.display(p),
-                format!("the destination's parent directory {} does not exist", self.display(&parent)))),
+            None => Err(self.missing_parent(p, &parent)),
         }
+    }
+
+    fn missing_parent(&self, dst: &FsPath, parent: &FsPath) -> Error {
+        Error::at(ErrorKind::NotFound, self.display(dst), format!(
+            "the destination's parent directory {} does not exist; create it first (mkdirs)", self.display(parent)))
     }
 }

@@ -65,6 +65,7 @@ pub fn classify(req: &HttpRequest) -> &'static str {
         "GET" if has("uploads") => "LIST_UPLOADS",
         "GET" => "GET",
         "PUT" if has("partNumber") => "MPU_PART",
+        "PUT" if has("renameObject") => "RENAME",
         "PUT" if req.headers().contains_key("x-amz-copy-source") => "COPY",
         "PUT" => "PUT",
         "POST" if has("uploads") => "MPU_CREATE",

@@ -45,6 +45,27 @@ pub trait RawKeys: Send + Sync + 'static {
     async fn put_marker(&self, dir_key: &str) -> Result<()>;
     /// Deletes up to `DELETE_BATCH` keys (files or markers); missing keys are not an error.
     async fn delete_keys(&self, keys: &[String]) -> Result<()>;
+    /// One RenameObject request, not retried (`rename_object.rs` retries it and resolves lost answers).
+    /// `if_absent`: with `If-None-Match: *`, refused (412) when `dst` exists.
+    async fn rename_once(&self, _src: &str, _dst: &str, _if_absent: bool) -> RenameReply {
+        RenameReply::Unsupported("this store has no RenameObject".into())
+    }
+}
+
+/// What one RenameObject request answered.
+#[derive(Debug)]
+pub enum RenameReply {
+    Renamed,
+    /// 412: the destination exists (`If-None-Match: *`).
+    DestinationExists,
+    /// 404: no source object.
+    SourceMissing,
+    /// The store does not implement RenameObject (400, 405, 501, NotImplemented): the detail.
+    Unsupported(String),
+    /// A definite refusal (403, other 4xx): nothing happened.
+    Refused(Error),
+    /// No answer, or a 5xx: the rename may have happened. `hopeless`: retrying cannot help.
+    Lost { err: Error, hopeless: bool },
 }
 
 /// The memory store's stand-in for a `dir/` marker: `dir/<MARKER>`. U+0080 is a control character, which

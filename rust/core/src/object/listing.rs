@@ -95,11 +95,15 @@ impl Client {
     /// Answers `Backend::probe`: every question at once, or, for `[Entry(dst), FirstFile(ancestors of
     /// dst, outermost first)]` (what a rename asks), one LIST that sees them all (`rename_destination`).
     pub async fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
-        if let [Probe::Entry(dst), Probe::FirstFile(ancestors @ [top, ..])] = probes {
+        if let [Probe::Entry(dst), Probe::FirstFile(ancestors @ [top, ..]), rest @ ..] = probes {
+            let parent = match rest {
+                [] => Some(None),
+                [Probe::Dir(p)] if ancestors.last() == Some(*p) => Some(Some(*p)),
+                _ => None,
+            };
             let outermost_first = ancestors.windows(2).all(|w| w[1].is_under_or_same(&w[0]) && w[1] != w[0]);
-            if outermost_first && dst.is_under_or_same(top) && ancestors.iter().all(|a| a != *dst) {
-                let (existing, file_ancestor) = self.rename_destination(dst, ancestors).await?;
-                return Ok(vec![existing, file_ancestor]);
+            if let Some(parent) = parent.filter(|_| outermost_first && dst.is_under_or_same(top) && ancestors.iter().all(|a| a != *dst)) {
+                return self.rename_destination(dst, ancestors, parent).await;
             }
         }
         futures::future::try_join_all(probes.iter().map(|q| async move {
@@ -116,26 +120,49 @@ impl Client {
         .await
     }
 
-    /// What a rename must know of its destination where directories are implicit: what is at `dst`, and
-    /// the first of `ancestors` (outermost first; none of them holds the source) that is a file (then
-    /// `dst` counts as absent). One LIST from the outermost ancestor's key sees every ancestor's key and
-    /// `dst` when few keys sort between them; otherwise the rest is asked in one more round trip.
-    async fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath]) -> Result<(Option<FileStatus>, Option<FileStatus>)> {
+    /// What a rename must know of its destination where directories are implicit: what is at `dst`, the
+    /// first of `ancestors` (outermost first; none of them holds the source) that is a file (then `dst`
+    /// counts as absent), and, when asked, whether `parent` (the innermost ancestor) is a directory. One
+    /// LIST from the outermost ancestor's key sees every ancestor's key, `dst` and the parent's first keys
+    /// when few keys sort between them; otherwise the rest is asked in one more round trip.
+    async fn rename_destination(&self, dst: &FsPath, ancestors: &[FsPath], parent: Option<&FsPath>) -> Result<Vec<Option<FileStatus>>> {
+        let answer = |existing, file_ancestor, parent_dir| {
+            let mut out = vec![existing, file_ancestor];
+            if parent.is_some() {
+                out.push(parent_dir);
+            }
+            out
+        };
         let Some(top) = ancestors.first() else {
-            return Ok((self.entry_status(dst).await?, None));
+            return Ok(answer(self.entry_status(dst).await?, None, None));
         };
         let window = self.key_window(top.key(), DESTINATION_PROBE_KEYS).await?;
         if let Some(a) = ancestors.iter().find(|a| window.has(a.key()) == Some(true)) {
-            return Ok((None, window.entry(a).flatten()));
+            return Ok(answer(None, window.entry(a).flatten(), None));
         }
+        // Asked → whether the window tells → the parent directory, if there.
+        let parent_seen = parent.map(|p| window.any_under(&p.dir_prefix()).map(|d| d.then(|| FileStatus::dir(p.clone(), 0))));
         // Every ancestor's key sorts before `dst`: a window that reaches `dst/` has answered them all.
-        if let Some(existing) = window.entry(dst) {
-            return Ok((existing, None));
+        let existing_seen = window.entry(dst);
+        if let (Some(existing), None | Some(Some(_))) = (&existing_seen, &parent_seen) {
+            return Ok(answer(existing.clone(), None, parent_seen.flatten().flatten()));
         }
         let unknown: Vec<&FsPath> = ancestors.iter().filter(|a| window.has(a.key()).is_none()).collect();
         let files = futures::future::try_join_all(unknown.iter().map(|a| self.file_status(a)));
-        let (files, existing) = futures::try_join!(files, self.entry_status(dst))?;
-        Ok((existing, files.into_iter().flatten().next()))
+        let parent_dir = async {
+            match (parent, parent_seen.flatten()) {
+                (Some(p), None) => self.dir_status(p).await,
+                (_, seen) => Ok(seen.flatten()),
+            }
+        };
+        let existing = async {
+            match existing_seen {
+                Some(existing) => Ok(existing),
+                None => self.entry_status(dst).await,
+            }
+        };
+        let (files, existing, parent_dir) = futures::try_join!(files, existing, parent_dir)?;
+        Ok(answer(existing, files.into_iter().flatten().next(), parent_dir))
     }
 
     /// The first keys of `prefix`, in order (non-delimited: right at once on every store).
@@ -205,6 +232,35 @@ impl Client {
         let next = if more { found.last().map(|(k, _)| k[prefix.len()..].to_string()) } else { None };
         let mut entries: Vec<FileStatus> = found.into_iter().map(|(_, e)| e).collect();
         entries.sort_by(|a, b| a.path.name().cmp(b.path.name()));
+        Ok(Some(ListPage { entries, next }))
+    }
+
+    /// One page of everything below `dir` at any depth, in key order, from one non-delimited LIST of up
+    /// to `max` (≤ 1000) keys, as S3A lists trees: files, and directories where a marker stands (other
+    /// directories show through the paths of what is below them). `start_after` is the last page's
+    /// `next`, a path relative to `dir`. `None` if no key lies below `dir`.
+    pub async fn list_tree_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        let prefix = dir.dir_prefix();
+        let after_raw = start_after.map(|s| format!("{prefix}{s}"));
+        let req = ListRequest { prefix: &prefix, delimited: false, start_after: after_raw.as_deref(), max_keys: max.clamp(1, 1000), token: None };
+        let page = self.keys.list(req).await?;
+        if page.objects.is_empty() && start_after.is_none() && !dir.is_root() {
+            return Ok(None);
+        }
+        let next = page.next.as_ref().and(page.objects.last()).map(|o| o.key[prefix.len()..].to_string());
+        let entries = page
+            .objects
+            .iter()
+            .filter(|o| o.key.len() > prefix.len() && !(dir.is_root() && o.key.starts_with(RESERVED_PREFIX)))
+            .filter_map(|o| {
+                let (key, is_dir) = match o.key.strip_suffix('/') {
+                    Some(marker) => (marker, true),
+                    None => (o.key.as_str(), false),
+                };
+                let path = FsPath::parse(&format!("/{key}")).ok()?;
+                Some(if is_dir { FileStatus::dir(path, 0) } else { FileStatus::file(path, o.size, o.modified_ms) })
+            })
+            .collect();
         Ok(Some(ListPage { entries, next }))
     }
 

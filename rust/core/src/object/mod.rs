@@ -4,7 +4,7 @@
 //! directory is the marker `dir/`, any key below `dir/` makes `dir` a directory.
 //!
 //! commitfs' own objects live under `_commitfs/` at the bucket root (staging copies of large exclusive
-//! creates, the copy-mode probe); listings of the root hide that prefix. Renaming or deleting a directory
+//! creates, the copy-mode and rename-mode probes); listings of the root hide that prefix. Renaming or deleting a directory
 //! is a sequence of copies and deletes, not atomic. Deletes rewrite the parent's marker (as S3A does) so
 //! the parent survives; renames do not (see `delete.rs`, `rename.rs`).
 
@@ -23,6 +23,7 @@ mod readahead;
 mod reader;
 mod recovery;
 mod rename;
+mod rename_object;
 mod retries;
 mod s3;
 mod sync;
@@ -40,6 +41,7 @@ use object_store::path::Path;
 use object_store::ObjectStore;
 use publish::Copier;
 use recovery::Recovery;
+use rename_object::Mover;
 use std::sync::Arc;
 
 pub use counting::Counters;
@@ -54,6 +56,8 @@ pub(crate) struct Shared {
     client: Arc<Client>,
     /// Copy-if-not-exists in the store's verified mode (`publish.rs`).
     copier: Copier,
+    /// RenameObject or copy + delete, as `fs.<scheme>.rename.mode` and the store allow (`rename_object.rs`).
+    mover: Mover,
     tuning: Tuning,
     /// When staging was last swept (`delete.rs`).
     sweep: SweepClock,
@@ -116,6 +120,7 @@ impl ObjectBackend {
         ObjectBackend(Arc::new(Shared {
             client: Arc::new(client),
             copier: Copier::new(copy_mode),
+            mover: Mover::new(settings, copy_mode.is_some()),
             tuning: Tuning::new(settings),
             sweep: SweepClock::default(),
             recovery: Recovery::new(journal::JournalSettings::new(&settings.recovery)),
@@ -138,6 +143,12 @@ impl Shared {
     async fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<crate::backend::ListPage>> {
         self.recovery.before_listing(&self.client, &self.copier, self.tuning.copy_concurrency).await;
         self.client.list_page(dir, start_after, max, &self.tuning).await
+    }
+
+    /// As `list_page`, for a flat page of the whole tree (`Client::list_tree_page`).
+    async fn list_tree_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<crate::backend::ListPage>> {
+        self.recovery.before_listing(&self.client, &self.copier, self.tuning.copy_concurrency).await;
+        self.client.list_tree_page(dir, start_after, max).await
     }
 }
 

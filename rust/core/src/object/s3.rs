@@ -4,7 +4,7 @@
 
 use super::counting::CountingConnector;
 use super::credentials::Signing;
-use super::keys::{ListRequest, RawKeys, RawListing, RawObject};
+use super::keys::{ListRequest, RawKeys, RawListing, RawObject, RenameReply};
 use crate::settings::ObjectSettings;
 use crate::error::{Error, ErrorKind, Result};
 use async_trait::async_trait;
@@ -155,14 +155,19 @@ impl S3Keys {
         format!("{}://{}/{}", self.scheme, self.bucket, key)
     }
 
-    /// Sends one signed request, retrying transport errors, timeouts and 5xx as configured (every raw
-    /// request is idempotent).
-    async fn send(&self, method: &str, key: &str, query: &[(&str, &str)], body: Bytes, md5: bool, what: &str) -> Result<Bytes> {
+    fn url(&self, key: &str, query: &[(&str, &str)]) -> String {
         let mut url = format!("{}/{}", self.base, utf8_percent_encode(key, PATH_ENCODE));
         for (i, (k, v)) in query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
             url.push_str(&format!("{}={}", utf8_percent_encode(k, QUERY_ENCODE), utf8_percent_encode(v, QUERY_ENCODE)));
         }
+        url
+    }
+
+    /// Sends one signed request, retrying transport errors, timeouts and 5xx as configured (every raw
+    /// request sent this way is idempotent).
+    async fn send(&self, method: &str, key: &str, query: &[(&str, &str)], body: Bytes, md5: bool, what: &str) -> Result<Bytes> {
+        let url = self.url(key, query);
         let shown = self.show(key);
         let mut last_err = None;
         let started = std::time::Instant::now();
@@ -173,55 +178,25 @@ impl S3Keys {
                 }
                 tokio::time::sleep(self.retries.backoff(attempt)).await;
             }
-            let mut req: HttpRequest = http::Request::builder()
-                .method(method)
-                .uri(&url)
-                .body(HttpRequestBody::from(body.clone()))
-                .map_err(|e| Error::invalid(format!("{what} {shown}: bad request: {e}")))?;
-            if md5 {
-                use md5::Digest;
-                let digest = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&body));
-                req.headers_mut().insert("content-md5", digest.parse().expect("base64 is a valid header value"));
-            }
-            if let Some(credentials) = &self.credentials {
-                let credential = credentials.get_credential().await.map_err(|e| {
-                    Error::at(ErrorKind::PermissionDenied, &shown, format!("cannot obtain S3 credentials: {e}"))
-                })?;
-                AwsAuthorizer::new(&credential, "s3", &self.region)
-                    .try_authorize(&mut req, None)
-                    .map_err(|e| Error::io(&shown, format!("cannot sign the {what} request: {e}")))?;
-            }
-            let resp = match self.client.execute(req).await {
-                Ok(r) => r,
-                Err(e) => {
-                    let hopeless = super::unreachable::is_final(&e);
-                    let cause = super::unreachable::chain(&e);
-                    last_err = Some(Error::io(&shown, format!("{what} failed: {cause} (endpoint {})", self.base)));
+            let (status, bytes) = match self.attempt(method, &url, &shown, &[], body.clone(), md5, what).await? {
+                Answer::Reply(status, bytes) => (status, bytes),
+                Answer::NoReply { err, hopeless } => {
+                    last_err = Some(err);
                     if hopeless {
                         break;
                     }
                     continue;
                 }
             };
-            let status = resp.status();
-            let bytes = resp.into_body().bytes().await;
-            let bytes = match bytes {
-                Ok(b) => b,
-                Err(e) => {
-                    last_err = Some(Error::io(&shown, format!("{what} failed reading the response: {e}")));
-                    continue;
-                }
-            };
-            if status.is_success() {
+            if (200..300).contains(&status) {
                 return Ok(bytes);
             }
-            let err: S3ErrorBody = quick_xml::de::from_reader(bytes.as_ref()).unwrap_or_default();
-            let detail = format!("{what} failed: HTTP {} {} {}", status.as_u16(), err.code, err.message);
-            if status.is_server_error() {
+            let detail = failure_detail(status, &bytes, what);
+            if status >= 500 {
                 last_err = Some(Error::io(&shown, detail));
                 continue;
             }
-            let kind = match status.as_u16() {
+            let kind = match status {
                 401 | 403 => ErrorKind::PermissionDenied,
                 404 => ErrorKind::NotFound,
                 412 => ErrorKind::Conflict,
@@ -231,6 +206,60 @@ impl S3Keys {
         }
         Err(last_err.unwrap_or_else(|| Error::io(&shown, format!("{what} failed"))))
     }
+
+    /// One request (signed unless anonymous), no retry: the answer, or why none came. `Err`: nothing
+    /// was sent (no credentials, unsignable request).
+    async fn attempt(&self, method: &str, url: &str, shown: &str, headers: &[(&'static str, &str)], body: Bytes, md5: bool, what: &str) -> Result<Answer> {
+        let mut req: HttpRequest = http::Request::builder()
+            .method(method)
+            .uri(url)
+            .body(HttpRequestBody::from(body.clone()))
+            .map_err(|e| Error::invalid(format!("{what} {shown}: bad request: {e}")))?;
+        if md5 {
+            use md5::Digest;
+            let digest = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&body));
+            req.headers_mut().insert("content-md5", digest.parse().expect("base64 is a valid header value"));
+        }
+        for (name, value) in headers {
+            let value = value.parse().map_err(|e| Error::invalid(format!("{what} {shown}: bad header {name}: {e}")))?;
+            req.headers_mut().insert(*name, value);
+        }
+        if let Some(credentials) = &self.credentials {
+            let credential = credentials.get_credential().await.map_err(|e| {
+                Error::at(ErrorKind::PermissionDenied, shown, format!("cannot obtain S3 credentials: {e}"))
+            })?;
+            AwsAuthorizer::new(&credential, "s3", &self.region)
+                .try_authorize(&mut req, None)
+                .map_err(|e| Error::io(shown, format!("cannot sign the {what} request: {e}")))?;
+        }
+        let resp = match self.client.execute(req).await {
+            Ok(r) => r,
+            Err(e) => {
+                let hopeless = super::unreachable::is_final(&e);
+                let cause = super::unreachable::chain(&e);
+                let err = Error::io(shown, format!("{what} failed: {cause} (endpoint {})", self.base));
+                return Ok(Answer::NoReply { err, hopeless });
+            }
+        };
+        let status = resp.status().as_u16();
+        match resp.into_body().bytes().await {
+            Ok(b) => Ok(Answer::Reply(status, b)),
+            Err(e) => Ok(Answer::NoReply { err: Error::io(shown, format!("{what} failed reading the response: {e}")), hopeless: false }),
+        }
+    }
+}
+
+/// What one request got back.
+enum Answer {
+    /// The status code and body.
+    Reply(u16, Bytes),
+    /// No (complete) answer: the request may or may not have acted. `hopeless`: retrying cannot help.
+    NoReply { err: Error, hopeless: bool },
+}
+
+fn failure_detail(status: u16, body: &[u8], what: &str) -> String {
+    let err: S3ErrorBody = quick_xml::de::from_reader(body).unwrap_or_default();
+    format!("{what} failed: HTTP {status} {} {}", err.code, err.message)
 }
 
 fn parse_ms(s: Option<&str>) -> i64 {
@@ -285,6 +314,31 @@ impl RawKeys for S3Keys {
         match result.error.into_iter().next() {
             None => Ok(()),
             Some(e) => Err(Error::io(self.show(&e.key), format!("DeleteObjects failed: {} {}", e.code, e.message))),
+        }
+    }
+
+    async fn rename_once(&self, src: &str, dst: &str, if_absent: bool) -> RenameReply {
+        let url = self.url(dst, &[("renameObject", "")]);
+        let (shown, what) = (self.show(dst), "RenameObject");
+        let source = format!("/{}/{}", self.bucket, utf8_percent_encode(src, PATH_ENCODE));
+        let mut headers = vec![("x-amz-rename-source", source.as_str())];
+        if if_absent {
+            headers.push(("if-none-match", "*"));
+        }
+        let (status, body) = match self.attempt("PUT", &url, &shown, &headers, Bytes::new(), false, what).await {
+            Ok(Answer::Reply(status, body)) => (status, body),
+            Ok(Answer::NoReply { err, hopeless }) => return RenameReply::Lost { err, hopeless },
+            Err(e) => return RenameReply::Refused(e),
+        };
+        let detail = || failure_detail(status, &body, what);
+        match status {
+            200..=299 => RenameReply::Renamed,
+            412 => RenameReply::DestinationExists,
+            404 => RenameReply::SourceMissing,
+            400 | 405 | 501 => RenameReply::Unsupported(detail()),
+            401 | 403 => RenameReply::Refused(Error::at(ErrorKind::PermissionDenied, &shown, detail())),
+            s if s >= 500 => RenameReply::Lost { err: Error::io(&shown, detail()), hopeless: false },
+            _ => RenameReply::Refused(Error::io(&shown, detail())),
         }
     }
 }

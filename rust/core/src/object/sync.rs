@@ -43,6 +43,12 @@ impl ObjectBackend {
         block_on(s.recovery.run(&s.client, &s.copier, s.tuning.copy_concurrency, min_age_ms))
     }
 
+    /// How this store renames files: `rename-object` or `copy` (probes the store on first use).
+    pub fn rename_mode(&self) -> Result<&'static str> {
+        let in_place = block_on(self.0.mover.in_place(&self.0.client))?;
+        Ok(if in_place { "rename-object" } else { "copy" })
+    }
+
     /// Reads the whole object of file `p` with object_store alone (see `hooks.rs`); returns the bytes read.
     #[cfg(feature = "bench-hooks")]
     pub fn raw_read(&self, p: &FsPath) -> Result<u64> {
@@ -61,7 +67,7 @@ impl Backend for ObjectBackend {
         self.0.client.show(p)
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true }
+        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true, permissions: false, flat_listing: true }
     }
     /// A lone `Entry` is one LIST whatever is there (a file, a directory, nothing), where a HEAD then a
     /// LIST would cost a directory or a missing path (Spark's `exists` checks) two requests in two round
@@ -71,6 +77,9 @@ impl Backend for ObjectBackend {
     }
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         block_on(self.0.list_page(dir, start_after, max))
+    }
+    fn list_tree_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
+        block_on(self.0.list_tree_page(dir, start_after, max))
     }
     fn open(&self, p: &FsPath) -> Result<Box<dyn Reader>> {
         let s = &self.0;

@@ -14,7 +14,13 @@ pub fn map(e: io::Error, what: &str, shown: &str, local: &Path) -> Error {
         Some(libc::ENOTDIR) => ErrorKind::ParentNotDirectory,
         Some(libc::ENOTEMPTY) => ErrorKind::DirectoryNotEmpty,
         Some(libc::EISDIR) => ErrorKind::IsDirectory,
-        Some(libc::EACCES) | Some(libc::EPERM) => return permission_denied(e, what, shown, local),
+        Some(libc::EACCES) => return permission_denied(e, what, shown, local),
+        Some(libc::EPERM) => return not_permitted(e, what, shown, local),
+        Some(libc::EROFS) => {
+            return Error::at(ErrorKind::PermissionDenied, shown, format!(
+                "cannot {what}: the filesystem holding {} is mounted read-only ({e}); remount it read-write \
+                 or write elsewhere", local.display())).with_source(e)
+        }
         _ => ErrorKind::Io,
     };
     let message = match kind {
@@ -26,6 +32,17 @@ pub fn map(e: io::Error, what: &str, shown: &str, local: &Path) -> Error {
         _ => format!("cannot {what} ({}): {e}", local.display()),
     };
     Error::at(kind, shown, message).with_source(e)
+}
+
+/// EPERM is not about ownership of the directory (that is EACCES): the file is immutable or append-only
+/// (`chattr +i`/`+a`), a sticky directory protects another user's entry, or the operation needs privileges
+/// (chown to another user).
+fn not_permitted(e: io::Error, what: &str, shown: &str, local: &Path) -> Error {
+    Error::at(ErrorKind::PermissionDenied, shown, format!(
+        "cannot {what}: operation not permitted ({e}) on {}: the file or its directory may be immutable or \
+         append-only (lsattr shows i/a; chattr -i removes it), a sticky directory may protect another user's \
+         entry, or the change needs privileges this process lacks (chown to another user needs root)",
+        local.display())).with_source(e)
 }
 
 fn permission_denied(e: io::Error, what: &str, shown: &str, local: &Path) -> Error {
@@ -56,4 +73,24 @@ fn permission_denied(e: io::Error, what: &str, shown: &str, local: &Path) -> Err
         ),
     )
     .with_source(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// EPERM (immutable file, sticky directory, chown without privilege) is not blamed on the owner of
+    /// the directory, as EACCES is; EROFS names the read-only mount.
+    #[test]
+    fn eperm_and_erofs_get_their_own_messages() {
+        let local = Path::new("/tmp");
+        let eperm = map(io::Error::from_raw_os_error(libc::EPERM), "delete the file", "filec:///f", local);
+        assert_eq!(eperm.kind, ErrorKind::PermissionDenied);
+        assert!(eperm.message.contains("immutable") && !eperm.message.contains("owned by uid"), "{}", eperm.message);
+        let erofs = map(io::Error::from_raw_os_error(libc::EROFS), "create a file", "filec:///f", local);
+        assert_eq!(erofs.kind, ErrorKind::PermissionDenied);
+        assert!(erofs.message.contains("read-only"), "{}", erofs.message);
+        let eacces = map(io::Error::from_raw_os_error(libc::EACCES), "create a file", "filec:///f", local);
+        assert!(eacces.message.contains("owned by uid"), "{}", eacces.message);
+    }
 }

@@ -18,6 +18,7 @@
 //!
 //! The URI authority must be empty (`filec:///abs/path`).
 
+mod attrs;
 mod errors;
 mod meta;
 mod owner;
@@ -205,7 +206,7 @@ impl Backend for PosixBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { atomic_dir_rename: true, implicit_directories: false, durable_close: self.inner.fsync }
+        Capabilities { atomic_dir_rename: true, implicit_directories: false, durable_close: self.inner.fsync, permissions: true, flat_listing: false }
     }
 
     /// One stat(2) answers any question about one path.
@@ -250,7 +251,7 @@ impl Backend for PosixBackend {
 
     fn create(&self, p: &FsPath, opts: &CreateOptions) -> Result<Box<dyn Writer>> {
         let local = self.resolve(p, false)?;
-        Ok(Box::new(writer::TempWriter::create(self.inner.clone(), local, self.display(p), opts.overwrite)?))
+        Ok(Box::new(writer::TempWriter::create(self.inner.clone(), local, self.display(p), opts)?))
     }
 
     fn mkdir(&self, p: &FsPath) -> Result<()> {
@@ -320,6 +321,15 @@ impl Backend for PosixBackend {
             DeleteScope::File => self.delete_if_file(p),
             DeleteScope::Tree => Ok(if self.delete_dir(p)? { Removed::Directory } else { Removed::Nothing }),
         }
+    }
+
+    fn set_attributes(&self, p: &FsPath, attrs: &Attributes) -> Result<()> {
+        let local = self.resolve(p, true)?;
+        attrs::set(&self.inner.counters, &local, attrs).map_err(|e| self.err(e, "change the permission, owner or times", p, &local))
+    }
+
+    fn space(&self) -> Result<Option<Space>> {
+        attrs::space(&self.inner.counters, &self.inner.root).map(Some).map_err(|e| self.err(e, "read the free space of the volume", &FsPath::root(), &self.inner.root))
     }
 
     fn counters(&self) -> Vec<(String, u64)> {

@@ -25,12 +25,18 @@ pub enum Op {
     Rmdir,
     Readdir,
     Realpath,
+    Chmod,
+    Chown,
+    Utimes,
+    Statvfs,
 }
 
 /// Each `Op`'s name, indexed by `Op as usize`.
-const NAMES: [&str; 13] =
-    ["open", "read", "write", "fsync", "fchmod", "rename", "link", "unlink", "stat", "mkdir", "rmdir", "readdir", "realpath"];
-const _: () = assert!(Op::Realpath as usize + 1 == NAMES.len(), "every Op has a name");
+const NAMES: [&str; 17] = [
+    "open", "read", "write", "fsync", "fchmod", "rename", "link", "unlink", "stat", "mkdir", "rmdir", "readdir", "realpath",
+    "chmod", "chown", "utimes", "statvfs",
+];
+const _: () = assert!(Op::Statvfs as usize + 1 == NAMES.len(), "every Op has a name");
 
 /// Cumulative syscall counts. Relaxed atomics: the counts are statistics, not synchronisation.
 #[derive(Default)]

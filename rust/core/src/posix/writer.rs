@@ -3,7 +3,7 @@
 
 use super::sys::{fsync_dir, Op, Published};
 use super::{errors, temp, Inner};
-use crate::backend::Writer;
+use crate::backend::{CreateOptions, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -28,6 +28,8 @@ pub struct TempWriter {
     temp: PathBuf,
     shown: String,
     overwrite: bool,
+    /// The published mode; `None`: 0666 less the process umask.
+    permission: Option<u32>,
     file: Option<File>,
     buf: Vec<u8>,
     written: u64,
@@ -36,7 +38,7 @@ pub struct TempWriter {
 
 impl TempWriter {
     /// Creates the temp file next to `target` (O_EXCL, mode 0600). The parent must exist.
-    pub fn create(inner: Arc<Inner>, target: PathBuf, shown: String, overwrite: bool) -> Result<Self> {
+    pub fn create(inner: Arc<Inner>, target: PathBuf, shown: String, opts: &CreateOptions) -> Result<Self> {
         let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file").to_string();
         let mut attempts = 0;
@@ -55,7 +57,8 @@ impl TempWriter {
                 }
             }
         };
-        Ok(TempWriter { inner, target, temp, shown, overwrite, file: Some(file), buf: Vec::new(), written: 0, state: State::Open })
+        let (overwrite, permission) = (opts.overwrite, opts.permission);
+        Ok(TempWriter { inner, target, temp, shown, overwrite, permission, file: Some(file), buf: Vec::new(), written: 0, state: State::Open })
     }
 
     fn io_err(&self, e: io::Error, what: &str) -> Error {
@@ -90,7 +93,7 @@ impl TempWriter {
     fn publish(&mut self) -> Result<()> {
         self.flush_buffer().map_err(|e| self.io_err(e, "write the file"))?;
         let file = self.file.take().expect("open writer has a file");
-        let mode = 0o666 & !super::sys::umask();
+        let mode = self.permission.map_or(0o666 & !super::sys::umask(), |m| m & 0o7777);
         self.inner.counters.add(Op::Fchmod);
         file.set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| self.io_err(e, "set the file mode"))?;
         // After fchmod, so the final mode is as durable as the data.

@@ -19,7 +19,7 @@ pub use credentials::{AwsEnvironment, CredentialSettings, ProviderList, RoleSett
 pub use endpoint::{region_of_endpoint, resolve_endpoint, resolve_region, Endpoint};
 pub use keys::*;
 pub use parse::{parse_bool, parse_count, parse_duration_ms, parse_size};
-pub use typed::{io_threads, CopyMode, JvmSettings, ObjectSettings, PolicySettings, PosixSettings, RecoverySettings, RetrySettings, Secret};
+pub use typed::{io_threads, CopyMode, JvmSettings, ObjectSettings, PolicySettings, PosixSettings, RecoverySettings, RenameStrategy, RetrySettings, Secret};
 
 use crate::config::Config;
 use crate::error::{Error, Result};

@@ -33,6 +33,17 @@ pub enum CopyMode {
     Unsafe,
 }
 
+/// How a file moves (`fs.s3c.rename.mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenameStrategy {
+    /// RenameObject where a once-per-store probe finds it enforced, else copy.
+    Auto,
+    /// RenameObject (one request, no bytes copied); an error where the store lacks it.
+    RenameObject,
+    /// Copy-if-not-exists, then DELETE of the source.
+    Copy,
+}
+
 /// Retries and timeouts of S3 requests (see `object/retries.rs` for how they bound a request).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetrySettings {
@@ -62,6 +73,7 @@ pub struct ObjectSettings {
     pub secret_key: Option<Secret>,
     pub session_token: Option<Secret>,
     pub copy_mode: CopyMode,
+    pub rename: RenameStrategy,
     pub part_size: u64,
     pub readahead: u64,
     pub copy_concurrency: usize,
@@ -94,6 +106,11 @@ impl ObjectSettings {
                 Some("multipart") => CopyMode::Multipart,
                 Some("unsafe") => CopyMode::Unsafe,
                 _ => CopyMode::Header,
+            },
+            rename: match s.word(&RENAME_MODE)?.as_deref() {
+                Some("rename-object") => RenameStrategy::RenameObject,
+                Some("copy") => RenameStrategy::Copy,
+                _ => RenameStrategy::Auto,
             },
             part_size: s.number(&MULTIPART_SIZE)?.max(MIN_PART_SIZE),
             readahead: s.number(&READAHEAD)?,

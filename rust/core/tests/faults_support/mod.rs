@@ -1,5 +1,6 @@
 //! Drives tests/faults/fault_proxy.py: starts it in front of an S3 server, switches its fault rate, reads
 //! its counts. The proxy stops when this process exits (it watches its stdin pipe) or when dropped.
+#![allow(dead_code)] // each test binary uses a part
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
@@ -29,6 +30,17 @@ impl FaultProxy {
         FaultProxy { endpoint: field("endpoint"), control: field("control"), child }
     }
 
+    /// The backend's view through the proxy: short request timeout, quick and bounded retries.
+    pub fn backend_settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("fs.s3c.endpoint", self.endpoint.clone()),
+            ("fs.s3c.connection.request.timeout", "2s".into()),
+            ("fs.s3c.retry.interval", "20ms".into()),
+            ("fs.s3c.retry.limit", "4".into()),
+            ("fs.s3c.retry.timeout", "20s".into()),
+        ]
+    }
+
     fn call(&self, method: &str, target: &str) -> serde_json::Value {
         let addr = self.control.trim_start_matches("http://");
         let mut s = std::net::TcpStream::connect(addr).expect("fault_proxy control endpoint");
@@ -46,6 +58,12 @@ impl FaultProxy {
 
     pub fn injected(&self) -> u64 {
         self.stats()["injected"].as_u64().unwrap_or(0)
+    }
+
+    /// Injects `fault` (`drop`, `reset`, `503`...) into the next request whose request line contains
+    /// `matching`, whatever the rate.
+    pub fn arm(&self, fault: &str, matching: &str) {
+        self.call("POST", &format!("/arm?fault={fault}&match={matching}"));
     }
 
     pub fn set_rate(&self, rate: f64) {

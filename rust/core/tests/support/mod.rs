@@ -140,7 +140,10 @@ impl Fixture {
     }
     /// The policy (`create.performance`, `rename.performance`) comes from the same configuration.
     pub fn s3(kind: &'static str, extra: &[(&str, &str)]) -> Self {
-        let server = server(kind);
+        Self::s3_on(&server(kind), extra)
+    }
+    /// As `s3`, on a given server.
+    pub fn s3_on(server: &Server, extra: &[(&str, &str)]) -> Self {
         let backend = server.backend(extra);
         let policy = commitfs_core::Policy::from_config("s3c", &server.bucket, &server.config(extra)).unwrap_or_else(|e| panic!("policy: {e}"));
         Fixture { fs: FileSystem::with_policy(Arc::new(backend.clone()), policy), backend }
@@ -165,6 +168,19 @@ impl Fixture {
             .filter(|(_, v)| *v > 0)
             .collect();
         (out, delta)
+    }
+}
+
+/// In a child started by `spawn_child_role`: the parent's server of `kind`.
+pub fn parent_server(kind: &'static str) -> Server {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is set by spawn_child_role"));
+    Server {
+        kind,
+        endpoint: var("COMMITFS_TEST_ENDPOINT"),
+        bucket: var("COMMITFS_TEST_BUCKET"),
+        access_key: var("COMMITFS_TEST_AK"),
+        secret_key: var("COMMITFS_TEST_SK"),
+        region: "us-east-1".into(),
     }
 }
 

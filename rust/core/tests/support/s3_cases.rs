@@ -92,7 +92,7 @@ pub fn large_exclusive_create(f: &Fixture) {
     let p = g::p(&b, "big");
     let data: Vec<u8> = (0..(21u32 << 20)).map(|i| (i % 253) as u8).collect();
     let write = |overwrite: bool, data: &[u8]| {
-        let mut w = f.backend.create(&p, &commitfs_core::CreateOptions { overwrite }).unwrap();
+        let mut w = f.backend.create(&p, &commitfs_core::CreateOptions::new(overwrite)).unwrap();
         for c in data.chunks(1 << 20) {
             w.write(c).unwrap();
         }
@@ -118,14 +118,7 @@ pub fn child_writer_if_asked() {
     let Ok(spec) = std::env::var(CHILD_ENV) else { return };
     let (kind, key) = spec.split_once(' ').unwrap();
     let kind: &'static str = if kind == "moto" { "moto" } else { "seaweed" };
-    let server = Server {
-        kind,
-        endpoint: std::env::var("COMMITFS_TEST_ENDPOINT").unwrap(),
-        bucket: std::env::var("COMMITFS_TEST_BUCKET").unwrap(),
-        access_key: std::env::var("COMMITFS_TEST_AK").unwrap(),
-        secret_key: std::env::var("COMMITFS_TEST_SK").unwrap(),
-        region: "us-east-1".into(),
-    };
+    let server = parent_server(kind);
     let fs = Fixture::new(server.backend(&[]));
     let p = FsPath::parse(key).unwrap();
     let mut w = fs.fs.create(&p, false).unwrap();

@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class CountingProxy implements Closeable {
 
-    /** The request kinds reported; POST covers multi-object delete and multipart initiate/complete. */
-    enum Kind { LIST, HEAD, GET, PUT, COPY, DELETE, POST, OTHER }
+    /**
+     * The request kinds reported; POST covers multi-object delete and multipart initiate/complete, RENAME
+     * is S3's RenameObject ({@code PUT ...?renameObject}).
+     */
+    enum Kind { LIST, HEAD, GET, PUT, COPY, RENAME, DELETE, POST, OTHER }
 
     private final ServerSocket server;
     private final InetSocketAddress upstream;
@@ -244,7 +247,10 @@ final class CountingProxy implements Closeable {
             case "HEAD":
                 return Kind.HEAD;
             case "PUT":
-                return header(head, "x-amz-copy-source") != null ? Kind.COPY : Kind.PUT;
+                if (header(head, "x-amz-copy-source") != null) {
+                    return Kind.COPY;
+                }
+                return q >= 0 && ("&" + target.substring(q + 1) + "&").contains("&renameObject") ? Kind.RENAME : Kind.PUT;
             case "DELETE":
                 return Kind.DELETE;
             case "POST":

@@ -222,7 +222,7 @@ public final class Main {
                 the same LocalFileSystem without libhadoop, as on this machine), same server or disk, same run. \
                 "$/M std" and "$/M express" = request charges per million operations at S3 Standard and S3 Express \
                 One Zone list prices (docs/performance.md). S3 "per op" = HTTP requests counted by a proxy in front \
-                of SeaweedFS (LIST/HEAD/GET/PUT/COPY/DELETE/POST); "client says" = the filesystem's own counters \
+                of SeaweedFS (LIST/HEAD/GET/PUT/COPY/RENAME/DELETE/POST); "client says" = the filesystem's own counters \
                 (S3A's IOStatistics; commitfs's IOStatistics, commitfs_requests, flagged "≠ proxy" if they differ). \
                 POSIX "per op" = %s (strace -f -c attached to this JVM for %d ops after the timed ops; large-file \
                 rows probed on a 64 MiB file and scaled); "commitfs counts" = commitfs_syscalls from its IOStatistics over \

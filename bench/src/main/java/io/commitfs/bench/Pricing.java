@@ -31,6 +31,8 @@ enum Pricing {
         switch (kind) {
             case "PUT": case "COPY": case "POST": case "LIST":
                 return writeTier;
+            case "RENAME": // RenameObject (SeaweedFS here; on AWS S3 Express only): priced as a write, the dearer tier
+                return writeTier;
             case "GET": case "HEAD":
                 return readTier;
             case "DELETE":

@@ -107,7 +107,8 @@ final class Targets {
             conf.put(p + "access.key", s3.accessKey());
             conf.put(p + "secret.key", s3.secretKey());
         }
-        // SeaweedFS honours If-None-Match: * on CopyObject: the no-overwrite rename is one COPY.
+        // SeaweedFS honours If-None-Match: * on CopyObject (large exclusive creates publish by COPY); its
+        // RenameObject makes a file rename one RENAME (fs.s3c.rename.mode=auto finds it).
         conf.put("fs.s3c.copy-if-not-exists", "header");
         conf.put("fs.s3a.connection.ssl.enabled", "false");
         // SeaweedFS returns plain MD5 ETags and no version ids; the ETag check S3A does by default works.

@@ -1,20 +1,21 @@
 package io.commitfs.hadoop;
 
 import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.impl.PathCapabilitiesSupport;
 
 /** The path capabilities commitfs answers itself ({@link CommitFileSystem#hasPathCapability}). */
 final class CommitCapabilities {
   private CommitCapabilities() {}
 
-  /** Whether commitfs has {@code capability} (validated, lower case); null: Hadoop's default answers. */
-  static Boolean known(String capability, boolean atomicDirectoryRename) {
-    switch (capability) {
+  /** Whether commitfs has {@code capability} at {@code path} (qualified); null: Hadoop's default answers. */
+  static Boolean known(Path path, String capability, boolean atomicDirectoryRename, boolean permissions) {
+    switch (PathCapabilitiesSupport.validatePathCapabilityArgs(path, capability)) {
       case CommonPathCapabilities.FS_APPEND:
       case CommonPathCapabilities.FS_CONCAT:
       case CommonPathCapabilities.FS_TRUNCATE:
       case CommonPathCapabilities.FS_CHECKSUMS:
       case CommonPathCapabilities.FS_SYMLINKS:
-      case CommonPathCapabilities.FS_PERMISSIONS:
       case CommonPathCapabilities.FS_ACLS:
       case CommonPathCapabilities.FS_XATTRS:
       case CommonPathCapabilities.FS_SNAPSHOTS:
@@ -28,6 +29,8 @@ final class CommitCapabilities {
       case "fs.commitfs.capability.create.exclusive":
       case CommitFileSystem.CREATE_INVISIBLE_UNTIL_CLOSE:
         return true;
+      case CommonPathCapabilities.FS_PERMISSIONS:
+        return permissions;
       case "fs.commitfs.capability.directory.rename.atomic":
         return atomicDirectoryRename;
       default:

@@ -3,27 +3,22 @@ package io.commitfs.hadoop;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
-import org.apache.hadoop.conf.Configuration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Options;
-import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.hadoop.fs.StorageStatistics;
+import org.apache.hadoop.fs.impl.OpenFileParameters;
 import org.apache.hadoop.fs.permission.FsPermission;
-import org.apache.hadoop.fs.statistics.IOStatistics;
-import org.apache.hadoop.fs.statistics.IOStatisticsSource;
-import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.util.Progressable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,161 +32,82 @@ import org.slf4j.LoggerFactory;
  * store's requests or syscalls ({@link CommitStatistics}); {@code FileSystem.Statistics} counts Hadoop-level
  * operations and bytes as every FileSystem does.
  */
-public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
+public class CommitFileSystem extends StoreFileSystem {
   /**
    * Our own logger: {@code FileSystem.LOG} is an slf4j Logger from Hadoop 3.4 on but commons-logging's Log
    * in 3.3 (Spark 3.5's client), where using it as slf4j fails with NoSuchFieldError.
    */
   private static final Logger LOG = LoggerFactory.getLogger(CommitFileSystem.class);
-  /** Entries fetched per JNI call when listing. */
-  static final int LIST_PAGE = 1000;
-  /**
-   * Path capability: a file written through {@code create} appears whole at {@code close} or not at all
-   * (also after a crash), and an aborted stream publishes nothing. A temp file + rename adds nothing then.
-   */
-  public static final String CREATE_INVISIBLE_UNTIL_CLOSE = "fs.commitfs.capability.create.invisible-until-close";
-  private static final int CAP_ATOMIC_DIR_RENAME = 1;
-
-  private String scheme;
-  private URI uri;
-  private Path workingDir;
-  private NativeObject store;
-  private int capabilities;
-  private StatusCodec codec;
-  private long blockSize;
-  private int readBuffer;
-  private int writeBuffer;
-  private CommitStatistics storeStatistics;
-
-  /** The scheme this class answers to before {@link #initialize} (Hadoop's service loader asks). */
-  protected String defaultScheme() {
-    return "s3c";
-  }
-
-  @Override
-  public String getScheme() {
-    return scheme != null ? scheme : defaultScheme();
-  }
-
-  @Override
-  public void initialize(URI name, Configuration conf) throws IOException {
-    super.initialize(name, conf);
-    setConf(conf);
-    NativeLibrary.load();
-    scheme = name.getScheme().toLowerCase(java.util.Locale.ROOT);
-    String authority = name.getAuthority();
-    uri = URI.create(scheme + "://" + (authority == null ? "" : authority) + "/");
-    String[] pairs = StoreConfig.relevantPairs(conf, scheme);
-    long handle;
-    // A Java credential provider class the store loads gets this FileSystem's Configuration.
-    CredentialBridge.INITIALIZING.set(conf);
-    try {
-      handle = NativeFs.connect(scheme, authority, pairs);
-    } finally {
-      CredentialBridge.INITIALIZING.remove();
-    }
-    store = new NativeObject(this, "filesystem " + uri, handle, NativeFs::release);
-    capabilities = store.call(NativeFs::capabilities);
-    storeStatistics = new CommitStatistics(uri.toString(), this::nativeCounters);
-    String user = UserGroupInformation.getCurrentUser().getShortUserName();
-    // {block size, read buffer, write buffer}, read through the native settings table like every key.
-    long[] sizes = NativeFs.jvmSettings(scheme, authority, pairs);
-    blockSize = sizes[0];
-    codec = new StatusCodec(scheme, authority, user, blockSize);
-    readBuffer = (int) Math.min(sizes[1], Integer.MAX_VALUE);
-    writeBuffer = (int) Math.min(sizes[2], Integer.MAX_VALUE);
-    workingDir = getHomeDirectory();
-  }
-
-  @Override
-  public URI getUri() {
-    return uri;
-  }
-
-  @Override
-  public Path getWorkingDirectory() {
-    return workingDir;
-  }
-
-  @Override
-  public void setWorkingDirectory(Path dir) {
-    workingDir = makeQualified(dir);
-  }
-
-  @Override
-  public long getDefaultBlockSize(Path f) {
-    return blockSize;
-  }
-
-  /** The store path of {@code p}: absolute and percent-decoded, as the core takes it. */
-  String storePath(Path p) {
-    return pathOf(makeQualified(p));
-  }
-
-  private static String pathOf(Path qualified) {
-    String s = qualified.toUri().getPath();
-    return s.isEmpty() ? "/" : s;
-  }
-
-  /** A store path as it crosses JNI. */
-  static byte[] utf8(String storePath) {
-    return storePath.getBytes(StandardCharsets.UTF_8);
-  }
 
   // ---- reading and writing ----
 
   @Override
   public FSDataInputStream open(Path f, int bufferSize) throws IOException {
+    return openWithBuffer(f, readBuffer);
+  }
+
+  private FSDataInputStream openWithBuffer(Path f, int buffer) throws IOException {
     byte[] p = utf8(storePath(f));
     statistics.incrementReadOps(1);
     long reader = store.call(h -> NativeFs.openReader(h, p));
-    return new FSDataInputStream(CommitInputStream.open(qualifiedName(f), reader, readBuffer, statistics));
+    return new FSDataInputStream(CommitInputStream.open(qualifiedName(f), reader, buffer, statistics));
+  }
+
+  /** Opens at once with the buffer the read policy asks for ({@link OpenFileOptions}), probing nothing. */
+  @Override
+  protected CompletableFuture<FSDataInputStream> openFileWithOptions(Path path, OpenFileParameters parameters)
+      throws IOException {
+    int buffer = OpenFileOptions.readBuffer(parameters.getMandatoryKeys(), parameters.getOptions(), readBuffer,
+        qualifiedName(path));
+    CompletableFuture<FSDataInputStream> opened = new CompletableFuture<>();
+    try { // Hadoop's contract: an open failure surfaces through the future, unknown keys at build()
+      opened.complete(openWithBuffer(path, buffer));
+    } catch (IOException | RuntimeException e) {
+      opened.completeExceptionally(e);
+    }
+    return opened;
   }
 
   @Override
   public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
       short replication, long blockSize, Progressable progress) throws IOException {
+    return create(f, permission, overwrite, false);
+  }
+
+  /** {@code performance}: skip the open-time probes for this call ({@link CommitCreateBuilder}). */
+  FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, boolean performance)
+      throws IOException {
     byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
-    long writer = store.call(h -> NativeFs.create(h, p, overwrite));
+    int mode = metadata.mode(permission, FsPermission.getFileDefault(), getConf());
+    long writer = store.call(h -> NativeFs.create(h, p, overwrite, mode, performance));
     return new FSDataOutputStream(new CommitOutputStream(qualifiedName(f), writer, writeBuffer), statistics);
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes") // FileSystem's own signature
+  public FSDataOutputStreamBuilder createFile(Path path) {
+    return new CommitCreateBuilder(this, path);
   }
 
   @Override
   public FSDataOutputStream createNonRecursive(Path f, FsPermission permission, EnumSet<CreateFlag> flags,
       int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
-    Path parent = makeQualified(f).getParent();
-    if (parent != null) {
-      FileStatus ps;
-      try {
-        ps = getFileStatus(parent);
-      } catch (FileNotFoundException e) {
-        throw new FileNotFoundException("cannot create " + qualifiedName(f) + ": parent directory " + parent
-            + " does not exist (createNonRecursive)");
-      }
-      if (!ps.isDirectory()) {
-        throw new ParentNotDirectoryException("cannot create " + qualifiedName(f) + ": parent " + parent + " is a file");
-      }
-    }
+    CreateRules.requireParentDirectory(this, makeQualified(f));
     return create(f, permission, flags.contains(CreateFlag.OVERWRITE), bufferSize, replication, blockSize, progress);
   }
 
   /**
-   * FileContext's create. Hadoop's default first asks {@code exists(f)} to validate the flags; our create
-   * already refuses an existing file without OVERWRITE (atomically, at open and again at commit), so only
-   * OVERWRITE without CREATE, which needs the file to exist, pays that probe. (Deprecated in FileSystem,
-   * but DelegateToFileSystem, hence every FileContext create, still calls it.)
+   * FileContext's create, with Hadoop's flag rules ({@link CreateRules#appends}). (Deprecated in
+   * FileSystem, but DelegateToFileSystem, hence every FileContext create, still calls it.)
    */
   @Override
   @SuppressWarnings("deprecation")
   protected FSDataOutputStream primitiveCreate(Path f, FsPermission absolutePermission, EnumSet<CreateFlag> flags,
       int bufferSize, short replication, long blockSize, Progressable progress, Options.ChecksumOpt checksumOpt)
       throws IOException {
-    if (flags.contains(CreateFlag.APPEND)) {
+    if (CreateRules.appends(this, f, flags)) {
       return append(f, bufferSize, progress);
-    }
-    if (!flags.contains(CreateFlag.CREATE)) {
-      CreateFlag.validate(f, exists(f), flags);
     }
     return create(f, absolutePermission, flags.contains(CreateFlag.OVERWRITE), bufferSize, replication, blockSize,
         progress);
@@ -235,17 +151,14 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
   }
 
   /**
-   * FileSystem's rename with options, without the default's status probes and delete-then-rename:
-   * exactly to {@code dst}. Without {@code OVERWRITE} it fails with FileAlreadyExistsException if anything
-   * is there, atomically. With it ({@code Options.Rename.OVERWRITE} rules) a file replaces a file
-   * atomically (readers see the old or the new one, never nothing); a directory replaces only an empty
-   * directory, by delete then rename (not atomic); a file and a directory never replace each other
-   * (IOException), nor does anything a non-empty directory.
+   * FileSystem's rename with options, without the default's probes and delete-then-rename: exactly to
+   * {@code dst}; FileAlreadyExistsException if anything is there, or with {@code OVERWRITE} a file replaced
+   * atomically, an empty directory by delete then rename (the table in rust/core/src/fs/rename.rs).
    */
   @Override
   @Deprecated
   protected void rename(Path src, Path dst, Options.Rename... options) throws IOException {
-    rename(src, dst, overwrites(options) ? NativeFs.RENAME_REPLACE : NativeFs.RENAME_EXACT);
+    rename(src, dst, NativeFs.renameMode(options));
   }
 
   /** The core's one rename; {@code mode} is one of {@code NativeFs.RENAME_*}. */
@@ -261,17 +174,6 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     });
   }
 
-  private static boolean overwrites(Options.Rename... options) {
-    if (options != null) {
-      for (Options.Rename o : options) {
-        if (o == Options.Rename.OVERWRITE) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   @Override
   public boolean delete(Path f, boolean recursive) throws IOException {
     byte[] p = utf8(storePath(f));
@@ -279,12 +181,15 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     return store.call(h -> NativeFs.delete(h, p, recursive));
   }
 
+  /** As RawLocalFileSystem: {@code permission} (default 0777) less the umask for {@code f}, 0777 less it for parents. */
   @Override
   public boolean mkdirs(Path f, FsPermission permission) throws IOException {
     byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
+    int leaf = metadata.mode(permission, FsPermission.getDirDefault(), getConf());
+    int parents = metadata.mode(null, FsPermission.getDirDefault(), getConf());
     store.call(h -> {
-      NativeFs.mkdirs(h, p);
+      NativeFs.mkdirs(h, p, leaf, parents);
       return null;
     });
     return true;
@@ -313,12 +218,7 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
 
   @Override
   public FileStatus[] listStatus(Path f) throws IOException {
-    List<FileStatus> all = new ArrayList<>();
-    RemoteIterator<FileStatus> it = listStatusIterator(f);
-    while (it.hasNext()) {
-      all.add(it.next());
-    }
-    return all.toArray(new FileStatus[0]);
+    return CommitListing.all(listStatusIterator(f));
   }
 
   /** Fetches {@value #LIST_PAGE} entries per native call, the first page eagerly (so a missing path fails here). */
@@ -327,67 +227,28 @@ public class CommitFileSystem extends FileSystem implements IOStatisticsSource {
     return new CommitListing(store, codec, statistics, storePath(f), LIST_PAGE);
   }
 
+  /** Recursive on a store that lists trees flat (s3c): one LIST per 1,000 keys ({@link TreeListing}). */
+  @Override
+  public RemoteIterator<LocatedFileStatus> listFiles(Path f, boolean recursive) throws IOException {
+    if (!recursive || (capabilities & CAP_FLAT_LISTING) == 0) {
+      return super.listFiles(f, recursive);
+    }
+    return CommitListing.located(TreeListing.files(treeListing(f)), s -> getFileBlockLocations(s, 0, s.getLen()));
+  }
+
+  @Override
+  public ContentSummary getContentSummary(Path f) throws IOException {
+    boolean flat = (capabilities & CAP_FLAT_LISTING) != 0;
+    return flat ? TreeListing.summary(makeQualified(f), treeListing(f)) : super.getContentSummary(f);
+  }
+
+  private RemoteIterator<FileStatus> treeListing(Path f) throws IOException {
+    return new CommitListing(store, codec, statistics, storePath(f), LIST_PAGE, true);
+  }
+
   @Override
   public RemoteIterator<LocatedFileStatus> listLocatedStatus(Path f) throws IOException {
     return CommitListing.located(listStatusIterator(f), s -> getFileBlockLocations(s, 0, s.getLen()));
   }
 
-  // ---- capabilities and lifecycle ----
-
-  boolean atomicDirectoryRename() {
-    return (capabilities & CAP_ATOMIC_DIR_RENAME) != 0;
-  }
-
-  @Override
-  public boolean hasPathCapability(Path path, String capability) throws IOException {
-    Boolean known = CommitCapabilities.known(
-        validatePathCapabilityArgs(makeQualified(path), capability), atomicDirectoryRename());
-    return known != null ? known : super.hasPathCapability(path, capability);
-  }
-
-  private static String validatePathCapabilityArgs(Path path, String capability) {
-    return org.apache.hadoop.fs.impl.PathCapabilitiesSupport.validatePathCapabilityArgs(path, capability);
-  }
-
-  /** No delegation tokens: Spark and YARN must not ask for any. */
-  @Override
-  public String getCanonicalServiceName() {
-    return null;
-  }
-
-  /** Backend operation counters (requests or syscalls), {@code name=value} per line. */
-  public String nativeCounters() throws IOException {
-    return store.call(NativeFs::counters);
-  }
-
-  /** The native store's S3 requests or POSIX syscalls by kind, live (see {@link CommitStatistics}). */
-  @Override
-  public IOStatistics getIOStatistics() {
-    return storeStatistics;
-  }
-
-  @Override
-  public StorageStatistics getStorageStatistics() {
-    return storeStatistics != null ? storeStatistics : super.getStorageStatistics();
-  }
-
-  @Override
-  public void close() throws IOException {
-    try {
-      super.close();
-    } finally {
-      if (store != null) {
-        store.close();
-      }
-    }
-  }
-
-  private String qualifiedName(Path f) {
-    return makeQualified(f).toString();
-  }
-
-  @Override
-  public String toString() {
-    return "CommitFileSystem{" + uri + "}";
-  }
 }

@@ -19,11 +19,19 @@ final class CommitListing implements RemoteIterator<FileStatus> {
   private final String dir;
   private final byte[] dirBytes;
   private final int pageSize;
+  /** The whole tree below {@code dir} in flat pages ({@code NativeFs.listTree}), not its children. */
+  private final boolean tree;
   private StatusCodec.Page page;
   private int index;
 
   CommitListing(NativeObject store, StatusCodec codec, FileSystem.Statistics statistics, String dir, int pageSize)
       throws IOException {
+    this(store, codec, statistics, dir, pageSize, false);
+  }
+
+  CommitListing(NativeObject store, StatusCodec codec, FileSystem.Statistics statistics, String dir, int pageSize,
+      boolean tree) throws IOException {
+    this.tree = tree;
     this.store = store;
     this.codec = codec;
     this.statistics = statistics;
@@ -35,7 +43,8 @@ final class CommitListing implements RemoteIterator<FileStatus> {
   }
 
   private StatusCodec.Page fetch(String after) throws IOException {
-    return codec.page(store.call(h -> NativeFs.list(h, dirBytes, after, pageSize)), dir);
+    return codec.page(store.call(h -> tree ? NativeFs.listTree(h, dirBytes, after, pageSize)
+        : NativeFs.list(h, dirBytes, after, pageSize)), dir);
   }
 
   @Override
@@ -56,24 +65,33 @@ final class CommitListing implements RemoteIterator<FileStatus> {
     return page.entries.get(index++);
   }
 
-  /** The block locations of a file (directories have none). */
+  /** Block locations of a file, for {@link #located}. */
   interface Locator {
-    BlockLocation[] locate(FileStatus file) throws IOException;
+    BlockLocation[] of(FileStatus file) throws IOException;
   }
 
-  /** {@code statuses} as {@code listLocatedStatus} returns them: each file with its block locations. */
-  static RemoteIterator<LocatedFileStatus> located(RemoteIterator<FileStatus> statuses, Locator locator) {
+  /** {@code listLocatedStatus} over a listing: block locations for files, none for directories. */
+  static RemoteIterator<LocatedFileStatus> located(RemoteIterator<FileStatus> it, Locator locator) {
     return new RemoteIterator<LocatedFileStatus>() {
       @Override
       public boolean hasNext() throws IOException {
-        return statuses.hasNext();
+        return it.hasNext();
       }
 
       @Override
       public LocatedFileStatus next() throws IOException {
-        FileStatus s = statuses.next();
-        return new LocatedFileStatus(s, s.isFile() ? locator.locate(s) : null);
+        FileStatus s = it.next();
+        return new LocatedFileStatus(s, s.isFile() ? locator.of(s) : null);
       }
     };
+  }
+
+  /** Every entry of a listing, for {@code listStatus}. */
+  static FileStatus[] all(RemoteIterator<FileStatus> it) throws IOException {
+    java.util.List<FileStatus> all = new java.util.ArrayList<>();
+    while (it.hasNext()) {
+      all.add(it.next());
+    }
+    return all.toArray(new FileStatus[0]);
   }
 }

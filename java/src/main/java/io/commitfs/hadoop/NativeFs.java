@@ -24,7 +24,7 @@ final class NativeFs {
   /** {live, idle}: native stores some FileSystem holds, and stores waiting to be released. */
   static native long[] storeCensus();
 
-  /** Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close. */
+  /** Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions; bit 4: flat tree listing. */
   static native int capabilities(long fs);
 
   static native String counters(long fs);
@@ -46,7 +46,24 @@ final class NativeFs {
   /** One encoded page of children sorted by name, after {@code startAfter} (null: from the start). */
   static native byte[] list(long fs, byte[] path, String startAfter, int max) throws IOException;
 
-  static native void mkdirs(long fs, byte[] path) throws IOException;
+  /**
+   * One encoded page of everything below {@code path} at any depth, in path order (files, and directories
+   * the store records), where capability bit 4 says the store lists trees flat (one LIST per 1,000 keys).
+   */
+  static native byte[] listTree(long fs, byte[] path, String startAfter, int max) throws IOException;
+
+  /** Creates {@code path} and missing parents with these modes where permissions are real (-1: default). */
+  static native void mkdirs(long fs, byte[] path, int leafMode, int parentMode) throws IOException;
+
+  /**
+   * chmod/chown/utimensat where permissions are real: a negative mode or time, a null owner or group,
+   * is left unchanged; FileNotFoundException if nothing is at {@code path}.
+   */
+  static native void setAttributes(long fs, byte[] path, int mode, String owner, String group, long modifiedMs,
+      long accessedMs) throws IOException;
+
+  /** {capacity, used, remaining} bytes into {@code out}; false where the store has no volume (S3). */
+  static native boolean space(long fs, long[] out) throws IOException;
 
   static native boolean delete(long fs, byte[] path, boolean recursive) throws IOException;
 
@@ -61,6 +78,18 @@ final class NativeFs {
    * atomically, an empty directory by delete then rename.
    */
   static final int RENAME_REPLACE = 2;
+
+  /** The mode of FileSystem's rename with options: replace with {@code OVERWRITE}, else exact. */
+  static int renameMode(org.apache.hadoop.fs.Options.Rename... options) {
+    if (options != null) {
+      for (org.apache.hadoop.fs.Options.Rename o : options) {
+        if (o == org.apache.hadoop.fs.Options.Rename.OVERWRITE) {
+          return RENAME_REPLACE;
+        }
+      }
+    }
+    return RENAME_EXACT;
+  }
 
   /** The core's one rename (rust/core/src/fs/rename.rs has the rules of each mode). */
   static native void rename(long fs, byte[] src, byte[] dst, int mode) throws IOException;
@@ -79,7 +108,12 @@ final class NativeFs {
 
   static native void closeReader(long reader);
 
-  static native long create(long fs, byte[] path, boolean overwrite) throws IOException;
+  /**
+   * A writer for {@code path}; {@code mode} the published file's bits where permissions are real (-1:
+   * default); {@code performance}: no open-time probes for this call (S3A's create performance).
+   */
+  static native long create(long fs, byte[] path, boolean overwrite, int mode, boolean performance)
+      throws IOException;
 
   /**
    * Hands the first {@code filled} bytes of the buffer the previous call returned to the writer (0 on the

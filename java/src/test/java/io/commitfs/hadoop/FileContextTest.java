@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.hadoop.HadoopIllegalArgumentException;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -122,5 +123,31 @@ class FileContextTest {
         () -> fc.create(new Path("/flags/missing"), EnumSet.of(CreateFlag.OVERWRITE)));
     assertThrows(UnsupportedOperationException.class, () -> fc.create(p, EnumSet.of(CreateFlag.APPEND)));
     assertFalse(fc.util().exists(new Path("/flags/missing")));
+  }
+
+  /** Hadoop's CreateFlag rules (FileContextMainOperationsBaseTest's testCreateFlag* cases). */
+  @Test
+  void createFlagsAreValidatedAsHadoopDoes() throws Exception {
+    FileContext fc = context();
+    Path missing = new Path("/flags2/missing");
+    fc.mkdir(missing.getParent(), null, true); // Hadoop checks the parent before the flags
+    assertThrows(HadoopIllegalArgumentException.class, () -> fc.create(missing, null));
+    assertThrows(HadoopIllegalArgumentException.class, () -> fc.create(missing, EnumSet.noneOf(CreateFlag.class)));
+    assertThrows(HadoopIllegalArgumentException.class,
+        () -> fc.create(missing, EnumSet.of(CreateFlag.APPEND, CreateFlag.OVERWRITE)));
+    assertThrows(HadoopIllegalArgumentException.class,
+        () -> fc.create(missing, EnumSet.of(CreateFlag.CREATE, CreateFlag.APPEND, CreateFlag.OVERWRITE)));
+    assertThrows(java.io.FileNotFoundException.class, () -> fc.create(missing, EnumSet.of(CreateFlag.APPEND)));
+    assertFalse(fc.util().exists(missing));
+    Path created = new Path("/flags2/created");
+    try (FSDataOutputStream out = fc.create(created, EnumSet.of(CreateFlag.CREATE, CreateFlag.APPEND),
+        Options.CreateOpts.createParent())) {
+      out.write('c');
+    }
+    try (FSDataInputStream in = fc.open(created)) {
+      assertEquals('c', in.read());
+    }
+    assertThrows(UnsupportedOperationException.class,
+        () -> fc.create(created, EnumSet.of(CreateFlag.CREATE, CreateFlag.APPEND)));
   }
 }

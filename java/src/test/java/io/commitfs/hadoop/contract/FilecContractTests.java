@@ -75,6 +75,13 @@ final class FilecContractTests {
     }
   }
 
+  static class SetTimesTest extends AbstractContractSetTimesTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
   static class VectoredReadTest extends AbstractContractVectoredReadTest {
     VectoredReadTest(String bufferType) {
       super(bufferType);
