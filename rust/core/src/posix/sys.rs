@@ -31,36 +31,23 @@ pub enum Op {
     Statvfs,
 }
 
-const OPS: [(Op, &str); 17] = [
-    (Op::Open, "open"),
-    (Op::Read, "read"),
-    (Op::Write, "write"),
-    (Op::Fsync, "fsync"),
-    (Op::Fchmod, "fchmod"),
-    (Op::Rename, "rename"),
-    (Op::Link, "link"),
-    (Op::Unlink, "unlink"),
-    (Op::Stat, "stat"),
-    (Op::Mkdir, "mkdir"),
-    (Op::Rmdir, "rmdir"),
-    (Op::Readdir, "readdir"),
-    (Op::Realpath, "realpath"),
-    (Op::Chmod, "chmod"),
-    (Op::Chown, "chown"),
-    (Op::Utimes, "utimes"),
-    (Op::Statvfs, "statvfs"),
+/// Each `Op`'s name, indexed by `Op as usize`.
+const NAMES: [&str; 17] = [
+    "open", "read", "write", "fsync", "fchmod", "rename", "link", "unlink", "stat", "mkdir", "rmdir", "readdir", "realpath",
+    "chmod", "chown", "utimes", "statvfs",
 ];
+const _: () = assert!(Op::Statvfs as usize + 1 == NAMES.len(), "every Op has a name");
 
 /// Cumulative syscall counts. Relaxed atomics: the counts are statistics, not synchronisation.
 #[derive(Default)]
-pub struct Counters([AtomicU64; OPS.len()]);
+pub struct Counters([AtomicU64; NAMES.len()]);
 
 impl Counters {
     pub fn add(&self, op: Op) {
         self.0[op as usize].fetch_add(1, Ordering::Relaxed);
     }
     pub fn snapshot(&self) -> Vec<(String, u64)> {
-        OPS.iter().map(|(op, name)| (name.to_string(), self.0[*op as usize].load(Ordering::Relaxed))).collect()
+        NAMES.iter().zip(&self.0).map(|(name, n)| (name.to_string(), n.load(Ordering::Relaxed))).collect()
     }
 }
 

@@ -112,25 +112,11 @@ final class CommitStatistics extends StorageStatistics implements IOStatistics {
     return read();
   }
 
-  @Override
-  public Map<String, Long> gauges() {
-    return Collections.emptyMap();
-  }
-
-  @Override
-  public Map<String, Long> minimums() {
-    return Collections.emptyMap();
-  }
-
-  @Override
-  public Map<String, Long> maximums() {
-    return Collections.emptyMap();
-  }
-
-  @Override
-  public Map<String, MeanStatistic> meanStatistics() {
-    return Collections.emptyMap();
-  }
+  // The core keeps counts only: no gauges, extremes or means.
+  @Override public Map<String, Long> gauges() { return Collections.emptyMap(); }
+  @Override public Map<String, Long> minimums() { return Collections.emptyMap(); }
+  @Override public Map<String, Long> maximums() { return Collections.emptyMap(); }
+  @Override public Map<String, MeanStatistic> meanStatistics() { return Collections.emptyMap(); }
 
   // ---- StorageStatistics ----
 
