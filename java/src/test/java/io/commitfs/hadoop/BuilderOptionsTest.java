@@ -19,7 +19,6 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,18 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class BuilderOptionsTest {
   private static FileSystem fs() throws IOException {
-    S3Server server;
-    try {
-      server = S3Server.get("seaweed");
-    } catch (RuntimeException e) {
-      Assumptions.abort("seaweed not available: " + e.getMessage());
-      throw e;
-    }
-    Configuration conf = new Configuration(false);
-    conf.set("fs.s3c.impl", CommitFileSystem.class.getName());
-    conf.setBoolean("fs.s3c.impl.disable.cache", true);
-    server.configure(conf, "s3c");
-    return FileSystem.newInstance(URI.create("s3c://" + server.bucket + "/"), conf);
+    S3Server server = S3Stores.orSkip("seaweed");
+    return FileSystem.newInstance(URI.create("s3c://" + server.bucket + "/"), S3Stores.s3cConf(server));
   }
 
   /** Requests by kind since {@code before}. */

@@ -62,17 +62,8 @@ class CheckpointCreateTest {
    */
   @Test
   void aCheckpointFileIsOnePutOnS3() throws Exception {
-    S3Server server;
-    try {
-      server = S3Server.get("seaweed");
-    } catch (RuntimeException e) {
-      org.junit.jupiter.api.Assumptions.abort("SeaweedFS not available: " + e.getMessage());
-      throw e;
-    }
-    Configuration conf = new Configuration(false);
-    conf.set("fs.s3c.impl", CommitFileSystem.class.getName());
-    conf.set("fs.AbstractFileSystem.s3c.impl", CommitFs.class.getName());
-    server.configure(conf, "s3c");
+    S3Server server = S3Stores.orSkip("seaweed");
+    Configuration conf = S3Stores.s3cConf(server);
     Path dir = new Path("s3c://" + server.bucket + "/ckpt-" + java.util.UUID.randomUUID() + "/state/0/1");
     CommitCheckpointFileManager manager = new CommitCheckpointFileManager(dir, conf);
     CommitFileSystem fs = (CommitFileSystem) dir.getFileSystem(conf);

@@ -25,7 +25,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,19 +42,7 @@ class FileContextRenameOverwriteTest {
     if (store.equals("filec")) {
       return CommitFileSystemTest.filecConf(root);
     }
-    S3Server server;
-    try {
-      server = S3Server.get(store);
-    } catch (RuntimeException e) {
-      Assumptions.abort(store + " not available: " + e.getMessage());
-      throw e;
-    }
-    Configuration conf = new Configuration(false);
-    conf.set("fs.s3c.impl", CommitFileSystem.class.getName());
-    conf.set("fs.AbstractFileSystem.s3c.impl", CommitFs.class.getName());
-    conf.setBoolean("fs.s3c.impl.disable.cache", true);
-    server.configure(conf, "s3c");
-    return conf;
+    return S3Stores.s3cConf(S3Stores.orSkip(store));
   }
 
   private URI uri(String store) {

@@ -16,7 +16,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,17 +25,8 @@ import org.junit.jupiter.api.Test;
 class TreeListingTest {
   @Test
   void recursiveListingAndContentSummaryAreFlatPagedLists() throws Exception {
-    S3Server server;
-    try {
-      server = S3Server.get("seaweed");
-    } catch (RuntimeException e) {
-      Assumptions.abort("seaweed not available: " + e.getMessage());
-      throw e;
-    }
-    Configuration conf = new Configuration(false);
-    conf.set("fs.s3c.impl", CommitFileSystem.class.getName());
-    conf.setBoolean("fs.s3c.impl.disable.cache", true);
-    server.configure(conf, "s3c");
+    S3Server server = S3Stores.orSkip("seaweed");
+    Configuration conf = S3Stores.s3cConf(server);
     try (CommitFileSystem fs = (CommitFileSystem) FileSystem.newInstance(URI.create("s3c://" + server.bucket + "/"), conf)) {
       Path b = new Path("/tree-" + UUID.randomUUID());
       for (int i = 0; i < 40; i++) {
