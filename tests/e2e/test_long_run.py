@@ -29,9 +29,11 @@ from harness.targets import Target, commitfs_conf, pinned_local_conf
 DEFAULT_BATCHES = 30
 ROWS_PER_BATCH = 100
 RETAIN = 10
-# Growth allowed from the first third of the samples after warm-up to the last third (their maxima). The
+# Growth allowed from the middle third of the samples after warm-up to the last third (their maxima). The
 # JVM's heap, code cache and metaspace settle during warm-up, and pools start once (Spark's state store
-# maintenance adds ~45 threads at its first snapshot); what keeps growing with the batch count is a leak.
+# maintenance adds ~45 threads at its first snapshot); a Spark driver's memory outside the heap keeps
+# rising for the first ~1,000-1,400 batches with or without commitfs (tests/soak/README.md), so the bound
+# applies to the later two thirds: what still grows there with the batch count is a leak.
 # Resident memory outside the Java heap is bounded (the heap itself grows up to spark.driver.memory at the
 # collector's pace, and is reported).
 BOUNDS = {"native_kib": 64 * 1024, "fds": 16, "threads": 8, "connections": 4}
@@ -126,7 +128,7 @@ def run_long(target, spark, tmp_path, metric):
     third = len(settled) // 3
     for key, bound in BOUNDS.items():
         values = [s[key] for s in settled]
-        growth = max(values[-third:]) - max(values[:third])
+        growth = max(values[-third:]) - max(values[third:2 * third])
         metric(f"{key} after warm-up (min..max)", f"{min(values)}..{max(values)}")
         assert growth <= bound, f"{key} grew by {growth} (> {bound}) over {batches} batches: {values}"
     for key in REPORTED:
