@@ -158,7 +158,22 @@ public class CommitFileSystem extends StoreFileSystem {
   @Override
   @Deprecated
   protected void rename(Path src, Path dst, Options.Rename... options) throws IOException {
-    rename(src, dst, NativeFs.renameMode(options));
+    rename(src, dst, renameMode(options));
+  }
+
+  /**
+   * The mode of FileSystem's rename with options: replace with {@code OVERWRITE}, else exact. Here, not in
+   * NativeFs: the JNI class names no Hadoop type, so it loads in a class loader without Hadoop.
+   */
+  private static int renameMode(Options.Rename... options) {
+    if (options != null) {
+      for (Options.Rename o : options) {
+        if (o == Options.Rename.OVERWRITE) {
+          return NativeFs.RENAME_REPLACE;
+        }
+      }
+    }
+    return NativeFs.RENAME_EXACT;
   }
 
   /** The core's one rename; {@code mode} is one of {@code NativeFs.RENAME_*}. */

@@ -82,18 +82,6 @@ final class NativeFs {
    */
   static final int RENAME_REPLACE = 2;
 
-  /** The mode of FileSystem's rename with options: replace with {@code OVERWRITE}, else exact. */
-  static int renameMode(org.apache.hadoop.fs.Options.Rename... options) {
-    if (options != null) {
-      for (org.apache.hadoop.fs.Options.Rename o : options) {
-        if (o == org.apache.hadoop.fs.Options.Rename.OVERWRITE) {
-          return RENAME_REPLACE;
-        }
-      }
-    }
-    return RENAME_EXACT;
-  }
-
   /** The core's one rename (rust/core/src/fs/rename.rs has the rules of each mode). */
   static native void rename(long fs, byte[] src, byte[] dst, int mode) throws IOException;
 
