@@ -1,10 +1,10 @@
 //! `commitfs bench URI`: Spark's checkpoint-commit loop (create temp, write, close, rename to final,
-//! list the directory, delete the oldest) with a progress bar, p50/p99 and the store's counters per op.
+//! list the directory, delete the oldest) with a progress bar on a terminal, p50/p99 and the store's counters per op.
 
+use crate::progress::Progress;
 use crate::scratch::Scratch;
 use crate::{open, usage};
 use commitfs_core::{Config, Error, RenameMode, Result};
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// Checkpoint files kept in the directory, as Spark keeps the last few batches.
@@ -26,6 +26,7 @@ pub fn run(words: &[&String], _flags: &[&String], args: &[String], conf: &Config
     let payload = vec![0x5au8; size];
     let before = fs.counters();
     let mut times = Vec::with_capacity(n);
+    let mut progress = Progress::new("checkpoint commits", Some(n as u64), false);
     let started = Instant::now();
     let result = (|| -> Result<()> {
         for i in 0..n {
@@ -40,14 +41,12 @@ pub fn run(words: &[&String], _flags: &[&String], args: &[String], conf: &Config
                 fs.delete(&dir.child(&(i - KEEP).to_string())?, false)?;
             }
             times.push(t.elapsed());
-            progress(i + 1, n);
+            progress.update(i as u64 + 1);
         }
         Ok(())
     })();
     let wall = started.elapsed();
-    if unsafe { libc::isatty(2) } == 1 {
-        eprintln!();
-    }
+    progress.finish();
     scratch.remove();
     result?;
     times.sort();
@@ -66,16 +65,4 @@ pub fn run(words: &[&String], _flags: &[&String], args: &[String], conf: &Config
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn progress(done: usize, total: usize) {
-    const WIDTH: usize = 40;
-    // A bar only for a person watching: logs and pipes get the summary alone.
-    if unsafe { libc::isatty(2) } != 1 || (done % (total / 100).max(1) != 0 && done != total) {
-        return;
-    }
-    let filled = done * WIDTH / total;
-    let mut err = std::io::stderr().lock();
-    let _ = write!(err, "\r[{}{}] {done}/{total}", "#".repeat(filled), ".".repeat(WIDTH - filled));
-    let _ = err.flush();
 }

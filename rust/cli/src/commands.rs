@@ -1,5 +1,6 @@
 //! The file commands. Each returns the process exit code on success; errors carry their own message.
 
+use crate::progress::Progress;
 use crate::{bench, doctor, listing, open, recover, usage};
 use commitfs_core::{Config, Error, RenameMode, Result};
 use std::io::{Read, Write};
@@ -55,18 +56,18 @@ pub fn run(command: &str, args: &[String], conf: &Config) -> Result<u8> {
         }
         "doctor" => doctor::run(one("URI")?, conf),
         "bench" => bench::run(&words, &flags, args, conf),
-        "recover" => recover::run(one("URI")?, conf),
+        "recover" => recover::run(one("[--abort-uploads[=MIN_AGE]] URI")?, &flags, conf),
         other => Err(usage(format!("unknown command '{other}'"))),
     }
 }
 
 fn cat(uri: &str, conf: &Config) -> Result<u8> {
     let (fs, p) = open(uri, conf)?;
-    copy_out(fs.open(&p)?.as_ref(), &mut std::io::stdout().lock(), "stdout")
+    copy_out(fs.open(&p)?.as_ref(), &mut std::io::stdout().lock(), "stdout", None)
 }
 
-/// Streams a whole file to `out` in 1 MiB reads.
-fn copy_out(reader: &dyn commitfs_core::Reader, out: &mut dyn Write, shown: &str) -> Result<u8> {
+/// Streams a whole file to `out` in 1 MiB reads, advancing `progress` if any.
+fn copy_out(reader: &dyn commitfs_core::Reader, out: &mut dyn Write, shown: &str, mut progress: Option<Progress>) -> Result<u8> {
     let mut buf = vec![0u8; 1 << 20];
     let mut off = 0u64;
     loop {
@@ -76,25 +77,35 @@ fn copy_out(reader: &dyn commitfs_core::Reader, out: &mut dyn Write, shown: &str
         }
         out.write_all(&buf[..n]).map_err(|e| Error::io(shown, e.to_string()))?;
         off += n as u64;
+        if let Some(p) = progress.as_mut() {
+            p.update(off);
+        }
     }
 }
 
 fn put(local: &str, uri: &str, overwrite: bool, conf: &Config) -> Result<u8> {
     let (fs, p) = open(uri, conf)?;
-    let mut input: Box<dyn Read> = if local == "-" {
-        Box::new(std::io::stdin().lock())
+    let (mut input, size): (Box<dyn Read>, Option<u64>) = if local == "-" {
+        (Box::new(std::io::stdin().lock()), None)
     } else {
-        Box::new(std::fs::File::open(local).map_err(|e| Error::io(local, format!("cannot open: {e}")))?)
+        let file = std::fs::File::open(local).map_err(|e| Error::io(local, format!("cannot open: {e}")))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), size)
     };
     let mut writer = fs.create(&p, overwrite)?;
+    let mut progress = Progress::new(format!("put {uri}"), size, true);
     let mut buf = vec![0u8; 1 << 20];
+    let mut sent = 0u64;
     loop {
         let n = input.read(&mut buf).map_err(|e| Error::io(local, format!("cannot read: {e}")))?;
         if n == 0 {
             break;
         }
         writer.write(&buf[..n])?;
+        sent += n as u64;
+        progress.update(sent);
     }
+    progress.step("publishing (the file appears whole when this returns) ...");
     writer.commit()?;
     Ok(0)
 }
@@ -107,5 +118,6 @@ fn get(uri: &str, local: &str, conf: &Config) -> Result<u8> {
         .create_new(true)
         .open(local)
         .map_err(|e| Error::io(local, format!("cannot create (it must not exist yet): {e}")))?;
-    copy_out(reader.as_ref(), &mut out, local)
+    let progress = Progress::new(format!("get {uri}"), Some(reader.len()), true);
+    copy_out(reader.as_ref(), &mut out, local, Some(progress))
 }

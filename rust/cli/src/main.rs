@@ -6,6 +6,7 @@ mod commands;
 mod conf;
 mod doctor;
 mod listing;
+mod progress;
 mod recover;
 mod scratch;
 
@@ -27,7 +28,10 @@ commands:
   mv SRC DST             rename without overwriting (atomic for files)
   doctor URI             probe whether a store/directory can be trusted with commits
   bench URI [-n N] [-s SIZE]   checkpoint-commit loop: p50/p99 latency and ops/s
-  recover URI            complete directory renames a crash interrupted; sweep stale staging objects
+  recover [--abort-uploads[=MIN_AGE]] URI
+                         complete directory renames a crash interrupted; sweep stale staging objects;
+                         list incomplete multipart uploads under _commitfs/staging/ and, with
+                         --abort-uploads, abort those older than MIN_AGE (default 24h; e.g. 30m, 0s)
 
 -D and --conf may come anywhere on the line; '--' ends the options (for paths starting with '-').
 URIs: s3c://bucket/key, filec:///abs/path (and any scheme mapped by fs.commitfs.scheme.<s>.backend).

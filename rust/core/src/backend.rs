@@ -95,6 +95,11 @@ pub struct Capabilities {
 /// An open file. Reads are positional so one reader serves concurrent positioned reads.
 pub trait Reader: Send + Sync {
     fn len(&self) -> u64;
+    /// Requests this reader sent to the store so far (GETs on S3; 0 where reads are syscalls), for the
+    /// stream's statistics.
+    fn requests(&self) -> u64 {
+        0
+    }
     /// Reads up to `buf.len()` bytes at `offset`; returns fewer only at end of file (0 at or past it).
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize>;
     /// Reads several ranges; backends coalesce nearby ranges into fewer requests where that pays.

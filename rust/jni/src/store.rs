@@ -241,6 +241,17 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_counters<'l>(mut env: En
     })
 }
 
+/// The most detailed level the core records (`logging::set_level`: 0 off ... 4 debug, 5 trace), the
+/// Java logger's, so DEBUG request lines cost nothing unless someone reads them.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_setLogLevel<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, level: jint) {
+    run(&mut env, |_env| {
+        commitfs_core::logging::to_queue();
+        commitfs_core::logging::set_level(level);
+        Ok(())
+    })
+}
+
 /// The core's queued log records, one per line as `LEVEL message` (`logging::drain`); null when none.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_drainLog<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>) -> JString<'l> {

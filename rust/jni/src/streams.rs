@@ -72,6 +72,13 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_readerLength<'l>(mut env
     run(&mut env, |_| Ok(unsafe { borrow::<ReaderBox>(r, READER)? }.len() as jlong))
 }
 
+/// Requests the reader sent so far (GETs on S3, 0 on POSIX): the stream's statistics.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_readerRequests<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, r: jlong) -> jlong {
+    // SAFETY: NativeObject passes a live handle or 0.
+    run(&mut env, |_| Ok(unsafe { borrow::<ReaderBox>(r, READER)? }.requests() as jlong))
+}
+
 /// Reads up to `len` bytes at `position` into the direct buffer; returns the count, 0 at end of file.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_read<'l>(

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use object_store::client::{HttpClient, HttpConnector, HttpError, HttpRequest, HttpResponse, HttpService, ReqwestConnector};
 use object_store::ClientOptions;
 use parking_lot::Mutex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -20,6 +20,9 @@ pub struct Counters {
     round_trips: AtomicU64,
     /// Whether the endpoint ever answered (see `unreachable.rs`).
     pub(super) reachability: super::unreachable::Reachability,
+    /// Requests whose last attempt failed in a way that is retried, by method and URI: how many attempts
+    /// failed so far, so the next identical request is logged as that retry.
+    failed: Mutex<HashMap<String, u32>>,
 }
 
 impl Counters {
@@ -86,17 +89,70 @@ struct CountingService {
 #[async_trait]
 impl HttpService for CountingService {
     async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
-        self.counters.add(classify(&req));
+        let kind = classify(&req);
+        self.counters.add(kind);
+        let line = RequestLine::new(&req, kind, &self.counters);
         let in_flight = self.counters.start();
         let endpoint = req.uri().authority().map(|a| a.to_string()).unwrap_or_default();
         let resp = self.inner.execute(req).await;
         drop(in_flight);
+        line.log(&resp, &self.counters);
         let resp = super::unreachable::check(resp, &self.counters.reachability, &endpoint)?;
         let server = resp.headers().get("server").and_then(|v| v.to_str().ok()).unwrap_or("");
         if server.starts_with("SeaweedFS") {
             self.counters.seaweed.store(true, Ordering::Relaxed);
         }
         Ok(resp)
+    }
+}
+
+/// What the log says about one request: `S3 GET /bucket/key -> 200 in 12 ms (retry 1)` at DEBUG; at WARN
+/// when the store throttles (503 SlowDown). Method, path, status, time and attempt: never a header or
+/// the query (a presigned URL's signature would be there), so never a credential.
+struct RequestLine {
+    /// Method and URI: identifies a retry of this request (never logged: it has the query).
+    id: String,
+    shown: String,
+    retry: u32,
+    started: std::time::Instant,
+}
+
+/// Retryable failures remembered at most; beyond, the oldest knowledge is dropped (the log then calls
+/// a retry a first attempt; nothing else depends on it).
+const FAILED_LIMIT: usize = 1024;
+
+impl RequestLine {
+    fn new(req: &HttpRequest, kind: &str, counters: &Counters) -> Self {
+        let id = format!("{} {}", req.method(), req.uri());
+        let retry = counters.failed.lock().get(&id).copied().unwrap_or(0);
+        let shown = format!("{kind} {} {}", req.method(), req.uri().path());
+        RequestLine { id, shown, retry, started: std::time::Instant::now() }
+    }
+
+    fn log(&self, resp: &Result<HttpResponse, HttpError>, counters: &Counters) {
+        let ms = self.started.elapsed().as_millis();
+        let retry = if self.retry > 0 { format!(" (retry {})", self.retry) } else { String::new() };
+        let (outcome, retryable) = match resp {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                if status == 503 {
+                    log::warn!(target: "commitfs::s3", "S3 {}: 503 SlowDown, the store asks to slow down; the request \
+                        backs off and is retried (fs.s3c.retry.limit, fs.s3c.retry.interval){retry}", self.shown);
+                }
+                (status.to_string(), status >= 500 || status == 429 || status == 408)
+            }
+            Err(e) => (format!("no response ({:?})", e.kind()), true),
+        };
+        log::debug!(target: "commitfs::s3", "S3 {} -> {outcome} in {ms} ms{retry}", self.shown);
+        let mut failed = counters.failed.lock();
+        if retryable {
+            if failed.len() >= FAILED_LIMIT {
+                failed.clear();
+            }
+            failed.insert(self.id.clone(), self.retry + 1);
+        } else if self.retry > 0 {
+            failed.remove(&self.id);
+        }
     }
 }
 

@@ -121,6 +121,10 @@ impl Client {
             self.all_keys(STAGING_PREFIX).await?.into_iter().filter(|o| now - o.modified_ms > max_age_ms).map(|o| o.key).collect();
         let n = stale.len();
         self.delete_keys(stale).await?;
+        if n > 0 {
+            log::info!(target: "commitfs::sweep", "{}: removed {n} staging object(s) left by writers that died \
+                before publishing (older than {} s)", self.root(), max_age_ms / 1000);
+        }
         Ok(n)
     }
 

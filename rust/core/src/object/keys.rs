@@ -50,6 +50,15 @@ pub trait RawKeys: Send + Sync + 'static {
     async fn rename_once(&self, _src: &str, _dst: &str, _if_absent: bool) -> RenameReply {
         RenameReply::Unsupported("this store has no RenameObject".into())
     }
+    /// Incomplete multipart uploads whose key starts with `prefix` (none where uploads are not objects
+    /// of their own, as in memory).
+    async fn list_uploads(&self, _prefix: &str) -> Result<Vec<super::uploads::Upload>> {
+        Ok(Vec::new())
+    }
+    /// Aborts one incomplete multipart upload; one already gone is not an error.
+    async fn abort_upload(&self, _upload: &super::uploads::Upload) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// What one RenameObject request answered.

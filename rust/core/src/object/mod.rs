@@ -30,6 +30,8 @@ mod retries;
 mod s3;
 mod sync;
 mod unreachable;
+mod uploads;
+pub use uploads::Upload;
 mod writer;
 
 use crate::config::Config;

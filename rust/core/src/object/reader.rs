@@ -29,6 +29,8 @@ pub struct ObjectReader {
 
 /// The version of the object this reader reads; shared with the GETs running in the background.
 struct Version {
+    /// GETs (and the open's HEAD, if any) this reader sent: the stream's `action_http_get_request`.
+    requests: std::sync::atomic::AtomicU64,
     client: Arc<Client>,
     path: FsPath,
     location: Path,
@@ -44,6 +46,7 @@ impl ObjectReader {
         let loc = location(p);
         let block = readahead.clamp(1, OPEN_BLOCK);
         let opts = GetOptions { range: Some(GetRange::Bounded(0..block)), ..Default::default() };
+        let mut requests = 1;
         let first = match client.store.get_opts(&loc, opts).await {
             Ok(r) => {
                 let meta = r.meta.clone();
@@ -51,18 +54,21 @@ impl ObjectReader {
                 Ok((meta, Some(bytes)))
             }
             Err(object_store::Error::NotFound { .. }) => Err(None),
-            Err(_) => match client.store.head(&loc).await {
-                Ok(meta) => Ok((meta, None)),
-                Err(object_store::Error::NotFound { .. }) => Err(None),
-                Err(e) => Err(Some(map_err(e, client.show(p), "open"))),
-            },
+            Err(_) => {
+                requests += 1;
+                match client.store.head(&loc).await {
+                    Ok(meta) => Ok((meta, None)),
+                    Err(object_store::Error::NotFound { .. }) => Err(None),
+                    Err(e) => Err(Some(map_err(e, client.show(p), "open"))),
+                }
+            }
         };
         match first {
             Ok((meta, bytes)) => Ok(ObjectReader {
                 len: meta.size,
                 block: Mutex::new(bytes.map(|b| Block::new(0, vec![b]))),
                 ahead: Mutex::new(Readahead::new(meta.size, readahead)),
-                object: Arc::new(Version { path: p.clone(), location: loc, etag: meta.e_tag, client }),
+                object: Arc::new(Version { requests: requests.into(), path: p.clone(), location: loc, etag: meta.e_tag, client }),
             }),
             Err(Some(e)) => Err(e),
             Err(None) => {
@@ -103,10 +109,15 @@ impl Version {
     async fn fetch(&self, range: Range<u64>) -> Result<Block> {
         use futures::TryStreamExt;
         let start = range.start;
+        self.count();
         let opts = GetOptions { range: Some(GetRange::Bounded(range)), if_match: self.etag.clone(), ..Default::default() };
         let result = self.client.store.get_opts(&self.location, opts).await.map_err(|e| self.read_error(e))?;
         let parts = result.into_stream().try_collect().await.map_err(|e| self.read_error(e))?;
         Ok(Block::new(start, parts))
+    }
+
+    fn count(&self) {
+        self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn read_error(&self, e: object_store::Error) -> Error {
@@ -136,6 +147,10 @@ impl ObjectReader {
         self.len
     }
 
+    pub(super) fn requests(&self) -> u64 {
+        self.object.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub(super) async fn read(&self, offset: u64, buf: &mut [u8]) -> Result<usize> {
         if offset >= self.len || buf.is_empty() {
             return Ok(0);
@@ -155,6 +170,8 @@ impl ObjectReader {
                 format!("range {}..{} ends past the end of the file ({} bytes)", r.start, r.end, self.len)));
         }
         let o = &self.object;
+        // object_store merges nearby ranges into fewer GETs; counted as one per range, the upper bound.
+        o.requests.fetch_add(ranges.len() as u64, std::sync::atomic::Ordering::Relaxed);
         o.client.store.get_ranges(&o.location, ranges).await.map_err(|e| o.read_error(e))
     }
 }

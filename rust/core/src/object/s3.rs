@@ -168,7 +168,7 @@ struct S3ErrorBody {
 }
 
 impl S3Keys {
-    fn show(&self, key: &str) -> String {
+    pub(super) fn show(&self, key: &str) -> String {
         format!("{}://{}/{}", self.scheme, self.bucket, key)
     }
 
@@ -183,7 +183,7 @@ impl S3Keys {
 
     /// Sends one signed request, retrying transport errors, timeouts and 5xx as configured (every raw
     /// request sent this way is idempotent).
-    async fn send(&self, method: &str, key: &str, query: &[(&str, &str)], body: Bytes, md5: bool, what: &str) -> Result<Bytes> {
+    pub(super) async fn send(&self, method: &str, key: &str, query: &[(&str, &str)], body: Bytes, md5: bool, what: &str) -> Result<Bytes> {
         let url = self.url(key, query);
         let shown = self.show(key);
         let mut last_err = None;
@@ -193,7 +193,12 @@ impl S3Keys {
                 if started.elapsed() >= self.retries.retry.retry_timeout {
                     break;
                 }
-                tokio::time::sleep(self.retries.backoff(attempt)).await;
+                let pause = self.retries.backoff(attempt);
+                if let Some(cause) = &last_err {
+                    log::info!(target: "commitfs::s3", "{cause}; retry {attempt} of {} in {} ms",
+                        self.retries.retry.max_retries, pause.as_millis());
+                }
+                tokio::time::sleep(pause).await;
             }
             let (status, bytes) = match self.attempt(method, &url, &shown, &[], body.clone(), md5, what).await? {
                 Answer::Reply(status, bytes) => (status, bytes),
@@ -287,7 +292,7 @@ fn failure_detail(status: u16, body: &[u8], what: &str) -> String {
     format!("{what} failed: HTTP {status} {} {}", err.code, err.message)
 }
 
-fn parse_ms(s: Option<&str>) -> i64 {
+pub(super) fn parse_ms(s: Option<&str>) -> i64 {
     s.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|d| d.timestamp_millis()).unwrap_or(0)
 }
 
@@ -317,6 +322,14 @@ impl RawKeys for S3Keys {
             prefixes: parsed.common_prefixes.into_iter().map(|p| p.prefix).collect(),
             next: parsed.next_continuation_token.filter(|_| parsed.is_truncated),
         })
+    }
+
+    async fn list_uploads(&self, prefix: &str) -> Result<Vec<super::uploads::Upload>> {
+        self.uploads_under(prefix).await
+    }
+
+    async fn abort_upload(&self, upload: &super::uploads::Upload) -> Result<()> {
+        self.abort(upload).await
     }
 
     async fn put_marker(&self, dir_key: &str) -> Result<()> {

@@ -26,6 +26,17 @@ impl ObjectBackend {
         block_on(self.0.client.sweep_staging(max_age.as_millis() as i64))
     }
 
+    /// Incomplete multipart uploads under `_commitfs/staging/`: writers that died mid-upload (or are
+    /// uploading right now: look at `initiated_ms`).
+    pub fn staging_uploads(&self) -> Result<Vec<super::Upload>> {
+        block_on(self.0.client.keys.list_uploads(super::publish::STAGING_PREFIX))
+    }
+
+    /// Aborts one upload `staging_uploads` returned.
+    pub fn abort_upload(&self, upload: &super::Upload) -> Result<()> {
+        block_on(self.0.client.keys.abort_upload(upload))
+    }
+
     /// Completes directory renames interrupted by a crash whose intent is older than the grace period
     /// (`fs.<scheme>.rename.recovery.grace`); returns what it rolled forward. Safe to run anywhere, any
     /// time, concurrently: every step is idempotent.
@@ -118,6 +129,9 @@ impl Reader for ObjectReader {
     }
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize> {
         block_on(self.read(offset, buf))
+    }
+    fn requests(&self) -> u64 {
+        ObjectReader::requests(self)
     }
     fn read_ranges(&self, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
         block_on(self.ranges(ranges))

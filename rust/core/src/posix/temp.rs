@@ -102,11 +102,15 @@ impl Sweeper {
                 continue;
             }
             // Best effort: a concurrent sweeper or the owner may remove it first.
-            if meta.is_dir() {
-                let _ = super::tree::remove_tree(c, &path);
+            let removed = if meta.is_dir() {
+                super::tree::remove_tree(c, &path).is_ok()
             } else {
                 c.add(Op::Unlink);
-                let _ = std::fs::remove_file(&path);
+                std::fs::remove_file(&path).is_ok()
+            };
+            if removed {
+                let why = if dead { "its writer is gone" } else { "older than fs.<scheme>.temp.max-age" };
+                log::info!(target: "commitfs::sweep", "removed the temporary file {} ({why})", path.display());
             }
         }
     }

@@ -12,20 +12,25 @@ import org.apache.hadoop.fs.FSExceptionMessages;
 import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
 
 /**
  * Reads a file through positional native reads. Sequential reads go through a direct readahead buffer
  * (no copy across JNI); reads at least as large as that buffer go straight to the caller's array;
  * positioned and vectored reads never move the stream position. The length is fixed at open: the file
  * is immutable once published. Vectored reads (Hadoop 3.4+ API) are {@link VectoredCommitInputStream}'s,
- * chosen by {@link #open} where the running Hadoop has that API.
+ * chosen by {@link #open} where the running Hadoop has that API. Its {@link IOStatistics} carry S3A's
+ * stream names ({@link StreamStatistics}): bytes returned, read calls that returned data, seeks that
+ * moved, the reader's GETs.
  */
 class CommitInputStream extends FSInputStream
-    implements ByteBufferReadable, ByteBufferPositionedReadable, StreamCapabilities {
+    implements ByteBufferReadable, ByteBufferPositionedReadable, StreamCapabilities, IOStatisticsSource {
   private final String path;
   final NativeObject reader;
   final long length;
   private final FileSystem.Statistics statistics;
+  private final StreamStatistics streamStatistics;
   private final ByteBuffer readahead;
   private long pos;
   /** File offset of readahead's first byte; readahead holds [bufferStart, bufferStart + limit). */
@@ -72,6 +77,7 @@ class CommitInputStream extends FSInputStream
     this.reader = new NativeObject(this, "input stream for " + path, readerHandle, NativeFs::closeReader);
     this.length = reader.call(NativeFs::readerLength);
     this.statistics = statistics;
+    this.streamStatistics = StreamStatistics.input(this::requests);
     this.readahead = ByteBuffer.allocateDirect(Math.max(4096, readaheadSize));
     this.readahead.limit(0);
   }
@@ -84,6 +90,9 @@ class CommitInputStream extends FSInputStream
     }
     if (target > length) {
       throw new EOFException(FSExceptionMessages.CANNOT_SEEK_PAST_EOF + " " + target + " > " + length + ": " + path);
+    }
+    if (target != pos) {
+      streamStatistics.increment(StreamStatistics.READ_SEEK_OPERATIONS, 1);
     }
     pos = target;
   }
@@ -197,7 +206,7 @@ class CommitInputStream extends FSInputStream
     int want = dst.remaining();
     int n;
     if (dst.isDirect()) {
-      n = reader.call(h -> NativeFs.read(h, position, dst, dst.position(), want));
+      n = timed(h -> NativeFs.read(h, position, dst, dst.position(), want));
     } else if (dst.hasArray()) {
       n = readArray(position, dst.array(), dst.arrayOffset() + dst.position(), want);
     } else {
@@ -224,7 +233,16 @@ class CommitInputStream extends FSInputStream
 
   @Override
   public synchronized void close() throws IOException {
+    if (!reader.isClosed()) {
+      streamStatistics.freeze();
+      streamStatistics.increment(StreamStatistics.READ_CLOSE_OPERATIONS, 1);
+    }
     reader.close();
+  }
+
+  @Override
+  public IOStatistics getIOStatistics() {
+    return streamStatistics;
   }
 
   @Override
@@ -232,6 +250,7 @@ class CommitInputStream extends FSInputStream
     switch (capability.toLowerCase(java.util.Locale.ENGLISH)) {
       case StreamCapabilities.READBYTEBUFFER:
       case StreamCapabilities.PREADBYTEBUFFER:
+      case StreamCapabilities.IOSTATISTICS:
         return true;
       default:
         return false;
@@ -245,7 +264,7 @@ class CommitInputStream extends FSInputStream
   private void fill(long at) throws IOException {
     int want = (int) Math.min(readahead.capacity(), length - at);
     readahead.clear();
-    int n = reader.call(h -> NativeFs.read(h, at, readahead, 0, want));
+    int n = timed(h -> NativeFs.read(h, at, readahead, 0, want));
     readahead.limit(n);
     bufferStart = at;
     if (n == 0) {
@@ -255,12 +274,42 @@ class CommitInputStream extends FSInputStream
 
   private int readArray(long at, byte[] b, int off, int len) throws IOException {
     int want = (int) Math.min(len, length - at);
-    return reader.call(h -> NativeFs.readArray(h, at, b, off, want));
+    return timed(h -> NativeFs.readArray(h, at, b, off, want));
   }
 
+  /** A native read: failures counted, its duration kept if it sent requests (it may be served from cache). */
+  final <T> T timed(NativeObject.Call<T> read) throws IOException {
+    long before = requests();
+    long started = System.nanoTime();
+    try {
+      return reader.call(read);
+    } catch (IOException | RuntimeException e) {
+      streamStatistics.increment(StreamStatistics.READ_EXCEPTIONS, 1);
+      throw e;
+    } finally {
+      if (requests() != before) {
+        streamStatistics.duration(StreamStatistics.GET_REQUESTS, System.nanoTime() - started);
+      }
+    }
+  }
+
+  /** The reader's requests so far; 0 once closed (the statistics then hold the last value). */
+  private long requests() {
+    try {
+      return reader.call(NativeFs::readerRequests);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Bytes returned to the caller by one read call. */
   final void count(int n) {
-    if (statistics != null && n > 0) {
-      statistics.incrementBytesRead(n);
+    if (n > 0) {
+      streamStatistics.increment(StreamStatistics.READ_BYTES, n);
+      streamStatistics.increment(StreamStatistics.READ_OPERATIONS, 1);
+      if (statistics != null) {
+        statistics.incrementBytesRead(n);
+      }
     }
   }
 

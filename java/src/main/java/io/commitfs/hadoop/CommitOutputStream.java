@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import org.apache.hadoop.fs.Abortable;
 import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
 
 /**
  * Writes a file that becomes visible, complete, only when {@link #close()} returns (the core's commit:
@@ -12,14 +14,16 @@ import org.apache.hadoop.fs.StreamCapabilities;
  * native memory, which the native writer then keeps as it is (uploads send it from there): one copy from
  * the caller's array, one JNI call per buffer. Not thread-safe beyond what Hadoop asks: methods are
  * synchronized. hflush/hsync are not offered: nothing is visible before close. {@link #abort()} discards the
- * file instead of publishing it, which is how Spark cancels a checkpoint write.
+ * file instead of publishing it, which is how Spark cancels a checkpoint write. Its {@link IOStatistics}
+ * ({@link StreamStatistics}) count the bytes written as they are written, and time the commit at close.
  */
-final class CommitOutputStream extends OutputStream implements StreamCapabilities, Abortable {
+final class CommitOutputStream extends OutputStream implements StreamCapabilities, Abortable, IOStatisticsSource {
   static final int MIN_BUFFER = 64 * 1024;
 
   private final String path;
   private final NativeObject writer;
   private final int bufferSize;
+  private final StreamStatistics statistics = StreamStatistics.output();
   /**
    * Native memory owned by the writer; null until the first write, and while it is being handed over:
    * once handed over (or the writer freed) it may be reused by another stream, so it is never touched
@@ -50,6 +54,7 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
       drain();
     }
     buffer.put((byte) b);
+    statistics.increment(StreamStatistics.WRITE_BYTES, 1);
   }
 
   @Override
@@ -66,6 +71,7 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
       }
       int n = Math.min(len, buffer.remaining());
       buffer.put(b, off, n);
+      statistics.increment(StreamStatistics.WRITE_BYTES, n);
       off += n;
       len -= n;
     }
@@ -81,7 +87,12 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
   private void drain() throws IOException {
     int filled = filled();
     buffer = null; // handed over even if the call fails
-    buffer = writer.call(h -> NativeFs.write(h, filled, bufferSize));
+    try {
+      buffer = writer.call(h -> NativeFs.write(h, filled, bufferSize));
+    } catch (IOException | RuntimeException e) {
+      statistics.increment(StreamStatistics.WRITE_EXCEPTIONS, 1);
+      throw e;
+    }
   }
 
   private int filled() {
@@ -99,8 +110,21 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
     buffer = null;
     long h = writer.take();
     if (h != 0) {
-      NativeFs.finishWriter(h, filled, true);
+      long started = System.nanoTime();
+      try {
+        NativeFs.finishWriter(h, filled, true);
+      } catch (IOException | RuntimeException e) {
+        statistics.increment(StreamStatistics.WRITE_EXCEPTIONS, 1);
+        throw e;
+      }
+      statistics.increment(StreamStatistics.WRITE_COMMIT, 1);
+      statistics.duration(StreamStatistics.WRITE_COMMIT, System.nanoTime() - started);
     }
+  }
+
+  @Override
+  public IOStatistics getIOStatistics() {
+    return statistics;
   }
 
   /** Discards everything written: nothing is published. After close (or a second abort) does nothing. */
@@ -131,8 +155,9 @@ final class CommitOutputStream extends OutputStream implements StreamCapabilitie
 
   @Override
   public boolean hasCapability(String capability) {
-    // No hflush/hsync (nothing is visible before close), no iostatistics.
-    return StreamCapabilities.ABORTABLE_STREAM.equalsIgnoreCase(capability);
+    // No hflush/hsync (nothing is visible before close).
+    return StreamCapabilities.ABORTABLE_STREAM.equalsIgnoreCase(capability)
+        || StreamCapabilities.IOSTATISTICS.equalsIgnoreCase(capability);
   }
 
   @Override

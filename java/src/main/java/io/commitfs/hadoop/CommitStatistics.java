@@ -44,6 +44,11 @@ final class CommitStatistics extends StorageStatistics implements IOStatistics {
   /** Total counted POSIX syscalls. */
   static final String SYSCALLS = "commitfs_syscalls";
   static final String SYSCALL_PREFIX = "commitfs_syscall_";
+  /**
+   * Periods with at least one S3 request in flight (rust/core/src/object/counting.rs): the latency an
+   * operation pays in request round trips. A request measure, not a syscall, though its name is lower case.
+   */
+  static final String ROUND_TRIPS = "commitfs_round_trips";
 
   /** Reads the native counters as {@code name=value} lines. */
   interface Source {
@@ -67,6 +72,9 @@ final class CommitStatistics extends StorageStatistics implements IOStatistics {
     }
     if (nativeName.equals("requests")) {
       return REQUESTS;
+    }
+    if (nativeName.equals("round_trips")) {
+      return ROUND_TRIPS;
     }
     String lower = nativeName.toLowerCase(Locale.ROOT);
     // S3 request kinds are upper case, syscall names lower case (posix/sys.rs).

@@ -29,6 +29,9 @@ final class NativeFs {
 
   static native String counters(long fs);
 
+  /** The most detailed level the core records: 0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace. */
+  static native void setLogLevel(int level);
+
   /** The native core's queued log records, one per line as {@code LEVEL message}; null when none. */
   static native String drainLog();
 
@@ -88,6 +91,9 @@ final class NativeFs {
   static native long openReader(long fs, byte[] path) throws IOException;
 
   static native long readerLength(long reader) throws IOException;
+
+  /** Requests the reader sent so far (GETs on S3; 0 on POSIX), for the stream's statistics. */
+  static native long readerRequests(long reader) throws IOException;
 
   /** Reads into a direct buffer; returns the count, 0 at end of file. */
   static native int read(long reader, long position, ByteBuffer direct, int offset, int len) throws IOException;

@@ -56,7 +56,9 @@ public abstract class StoreFileSystem extends FileSystem implements IOStatistics
     super.initialize(name, conf);
     setConf(conf);
     NativeLibrary.load();
+    NativeLog.start();
     scheme = name.getScheme().toLowerCase(java.util.Locale.ROOT);
+    FileContextCheck.warnIfMissing(scheme, conf);
     String authority = name.getAuthority();
     uri = URI.create(scheme + "://" + (authority == null ? "" : authority) + "/");
     String[] pairs = StoreConfig.relevantPairs(conf, scheme);

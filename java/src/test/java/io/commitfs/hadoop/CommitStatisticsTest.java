@@ -120,5 +120,7 @@ class CommitStatisticsTest {
     assertEquals("commitfs_requests", CommitStatistics.hadoopName("requests"));
     assertEquals("commitfs_other_request", CommitStatistics.hadoopName("OTHER"));
     assertEquals("commitfs_syscall_renameat2", CommitStatistics.hadoopName("renameat2"));
+    // The S3 round trips are requests, not syscalls: not under the syscall prefix, not in its total.
+    assertEquals("commitfs_round_trips", CommitStatistics.hadoopName("round_trips"));
   }
 }

@@ -49,7 +49,7 @@ final class VectoredCommitInputStream extends CommitInputStream {
     }
     byte[] data;
     try {
-      data = reader.call(h -> NativeFs.readRanges(h, offsets, lengths));
+      data = timed(h -> NativeFs.readRanges(h, offsets, lengths));
     } catch (IOException | RuntimeException e) {
       for (FileRange r : sorted) {
         r.getData().completeExceptionally(e);

@@ -192,4 +192,23 @@ public final class Hadoop33ContractSuites {
       return contract(conf, store);
     }
   }
+
+  @RunWith(Parameterized.class)
+  public static class StreamIOStatisticsTest extends AbstractContractStreamIOStatisticsTest {
+    private final String store;
+
+    public StreamIOStatisticsTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
 }

@@ -72,6 +72,11 @@ public final class S3Server {
     }
   }
 
+  /** The secret key, for tests that check it never reaches a log or an exception. */
+  public String secretKeyForTests() {
+    return secretKey;
+  }
+
   /** Sets endpoint, credentials and path-style access for {@code scheme} on this server. */
   public void configure(Configuration conf, String scheme) {
     String p = "fs." + scheme + ".";

@@ -85,4 +85,12 @@ final class SeaweedContractTests {
       return contract(conf);
     }
   }
+
+  /** S3A's stream statistic names on both streams (see StreamStatistics). */
+  static class StreamIOStatisticsTest extends AbstractContractStreamIOStatisticsTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
 }
