@@ -191,3 +191,28 @@ fn cli_bench_and_doctor_leave_nothing_behind() {
     assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0, "doctor left files");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// Progress (bars, doctor's and recover's live steps) is for a terminal: piped, stderr stays empty and
+/// stdout has the results only.
+#[test]
+fn cli_progress_is_quiet_when_piped() {
+    let d = scratch("quiet");
+    let local = d.join("big.bin");
+    std::fs::write(&local, vec![7u8; 3 << 20]).unwrap();
+    let f = uri(&d.join("store/big.bin"));
+    let put = commitfs(&["put", local.to_str().unwrap(), &f]);
+    assert!(put.status.success() && put.stdout.is_empty() && put.stderr.is_empty(), "{}", text(&put));
+    let back = d.join("back.bin");
+    let get = commitfs(&["get", &f, back.to_str().unwrap()]);
+    assert!(get.status.success() && get.stdout.is_empty() && get.stderr.is_empty(), "{}", text(&get));
+    assert_eq!(std::fs::read(&back).unwrap().len(), 3 << 20);
+    let bench = commitfs(&["bench", &uri(&d.join("bench")), "-n", "5"]);
+    assert!(bench.status.success() && bench.stderr.is_empty(), "{}", text(&bench));
+    let doctor = commitfs(&["doctor", &uri(&d.join("store"))]);
+    assert_eq!(doctor.status.code(), Some(0), "{}", text(&doctor));
+    assert!(doctor.stderr.is_empty(), "doctor's live steps went to a pipe: {}", text(&doctor));
+    let out = String::from_utf8_lossy(&doctor.stdout);
+    assert!(out.contains("spark.sql.streaming.checkpointFileManagerClass=io.commitfs.spark.CommitCheckpointFileManager")
+        && out.contains("spark.hadoop.fs.filec.impl="), "{out}");
+    std::fs::remove_dir_all(&d).unwrap();
+}

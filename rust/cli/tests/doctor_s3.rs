@@ -93,6 +93,13 @@ fn doctor_refuses_moto_in_header_mode_and_trusts_it_in_multipart_mode() {
     assert!(row(&t, "multipart completion race").contains("held: 1 of"), "{t}");
     assert!(row(&t, "rename without overwrite").contains(" ok "), "{t}");
     assert!(row(&t, "rename mode").contains("copy: renames copy then delete"), "moto has no RenameObject: {t}");
+    // The Spark lines reach the store as the doctor did: endpoint, path style, copy mode, the manager.
+    let endpoint = s.info["endpoint"].as_str().unwrap();
+    for line in [format!("spark.hadoop.fs.s3c.endpoint={endpoint}"), "spark.hadoop.fs.s3c.path.style.access=true".into(),
+                 "spark.hadoop.fs.s3c.copy-if-not-exists=multipart".into(), "# credentials: the access/secret keys".into(),
+                 "spark.sql.streaming.checkpointFileManagerClass=io.commitfs.spark.CommitCheckpointFileManager".into()] {
+        assert!(t.contains(&line), "no '{line}' in:\n{t}");
+    }
 }
 
 #[test]
@@ -109,4 +116,35 @@ fn doctor_explains_wrong_credentials_and_unreachable_endpoints() {
     let t = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert_eq!(o.status.code(), Some(3), "{t}");
     assert!(t.contains("cannot reach"), "{t}");
+}
+
+/// `recover` lists the incomplete multipart uploads a dead writer left under `_commitfs/staging/` and,
+/// with `--abort-uploads=AGE`, aborts those older than AGE (a younger one may be a live writer's).
+#[test]
+fn recover_lists_and_aborts_abandoned_staging_uploads() {
+    let s = start("moto");
+    let bucket = s.info["bucket"].as_str().unwrap().to_string();
+    let field = |k: &str| s.info[k].as_str().unwrap().to_string();
+    let created = Command::new("python3")
+        .args(["-c", "import boto3,sys; c=boto3.client('s3', endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], \
+            aws_secret_access_key=sys.argv[3], region_name='us-east-1'); \
+            print(c.create_multipart_upload(Bucket=sys.argv[4], Key='_commitfs/staging/abandoned-by-test')['UploadId'])"])
+        .args([field("endpoint"), field("access_key"), field("secret_key"), bucket.clone()])
+        .output().unwrap();
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let upload_id = String::from_utf8_lossy(&created.stdout).trim().to_string();
+    let uri = format!("s3c://{bucket}/");
+    let (code, t) = cli(&s, &["recover".into(), uri.clone()]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("incomplete upload: _commitfs/staging/abandoned-by-test") && t.contains(&upload_id), "{t}");
+    assert!(t.contains("1 incomplete multipart upload(s)") && t.contains("--abort-uploads"), "{t}");
+    let (code, t) = cli(&s, &["recover".into(), "--abort-uploads".into(), uri.clone()]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("0 of 1 incomplete multipart upload(s) aborted"), "a fresh upload is left to its writer: {t}");
+    let (code, t) = cli(&s, &["recover".into(), "--abort-uploads=0s".into(), uri.clone()]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("1 of 1 incomplete multipart upload(s) aborted"), "{t}");
+    let (code, t) = cli(&s, &["recover".into(), uri]);
+    assert_eq!(code, 0, "{t}");
+    assert!(t.contains("0 incomplete multipart upload(s)"), "{t}");
 }

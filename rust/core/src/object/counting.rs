@@ -106,9 +106,10 @@ impl HttpService for CountingService {
     }
 }
 
-/// What the log says about one request: `S3 GET /bucket/key -> 200 in 12 ms (retry 1)` at DEBUG; at WARN
-/// when the store throttles (503 SlowDown). Method, path, status, time and attempt: never a header or
-/// the query (a presigned URL's signature would be there), so never a credential.
+/// What the log says about one request: `S3 GET GET /bucket/key -> 200 in 12 ms (retry 1)` at DEBUG; at
+/// WARN when the store throttles (503 SlowDown). Operation, method, path (and a listing's prefix), status,
+/// time and attempt: never a header or the rest of the query (a presigned URL's signature would be
+/// there), so never a credential.
 struct RequestLine {
     /// Method and URI: identifies a retry of this request (never logged: it has the query).
     id: String,
@@ -125,7 +126,11 @@ impl RequestLine {
     fn new(req: &HttpRequest, kind: &str, counters: &Counters) -> Self {
         let id = format!("{} {}", req.method(), req.uri());
         let retry = counters.failed.lock().get(&id).copied().unwrap_or(0);
-        let shown = format!("{kind} {} {}", req.method(), req.uri().path());
+        let mut shown = format!("{kind} {} {}", req.method(), req.uri().path());
+        // A listing's key is its prefix, in the query; the only query value shown (no signature is there).
+        if let Some(prefix) = req.uri().query().unwrap_or("").split('&').find_map(|p| p.strip_prefix("prefix=")) {
+            shown.push_str(&format!(" prefix={}", percent_encoding::percent_decode_str(prefix).decode_utf8_lossy()));
+        }
         RequestLine { id, shown, retry, started: std::time::Instant::now() }
     }
 

@@ -89,7 +89,7 @@ class NativeLogTest {
     List<String> lines = lines();
     String all = String.join("\n", lines);
     assertFalse(matching(lines, "WARN", "503 SlowDown").isEmpty(), "the throttling at WARN:\n" + all);
-    assertFalse(matching(lines, "DEBUG", "/logbucket/logs/missing").isEmpty(), "the request line:\n" + all);
+    assertFalse(matching(lines, "DEBUG", "GET /logbucket/ prefix=logs/missing").isEmpty(), "the request line:\n" + all);
     assertFalse(matching(lines, "DEBUG", "(retry 1)").isEmpty(), "the retried request's line:\n" + all);
     assertFalse(matching(lines, "INFO", "retry").isEmpty(), "the retry and its cause at INFO:\n" + all);
     assertNoSecret(all);
