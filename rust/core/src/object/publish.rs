@@ -128,7 +128,11 @@ impl Copier {
                     outcome = store.copy_opts(&src, &dst, opts).await;
                 }
                 match outcome {
-                    Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => Ok(()),
+                    Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => {
+                        log::info!(target: "commitfs::copy", "{}: copy-if-not-exists mode '{}' verified: the store refused \
+                            to overwrite the probe object", client.root(), if mode == CopyMode::Header { "header" } else { "multipart" });
+                        Ok(())
+                    }
                     Ok(()) => Err(Error::at(ErrorKind::Unsafe, client.show_key(PROBE_DST), format!(
                         "this store ignored copy-if-not-exists mode '{}' and overwrote an existing object, so renames \
                          and large exclusive creates could silently replace files; set fs.{}.copy-if-not-exists to \

@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.commitfs.hadoop.contract.S3Server;
+import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -62,12 +64,12 @@ class NativeLogTest {
   @Test
   void retriedRequestShowsItsLinesAndNoSecret() throws Exception {
     AtomicInteger requests = new AtomicInteger();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> answer(exchange, requests.getAndIncrement()));
-    server.start();
-    try {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread answering = new Thread(() -> serve(server, requests), "fake-s3");
+      answering.setDaemon(true);
+      answering.start();
       Configuration conf = new Configuration(false);
-      conf.set("fs.s3c.endpoint", "http://127.0.0.1:" + server.getAddress().getPort());
+      conf.set("fs.s3c.endpoint", "http://127.0.0.1:" + server.getLocalPort());
       conf.set("fs.s3c.endpoint.region", "us-east-1");
       conf.set("fs.s3c.path.style.access", "true");
       conf.set("fs.s3c.access.key", ACCESS_KEY);
@@ -83,8 +85,6 @@ class NativeLogTest {
       try (FileSystem fs = FileSystem.get(URI.create("s3c://logbucket/"), conf)) {
         assertThrows(FileNotFoundException.class, () -> fs.getFileStatus(new Path("/logs/missing")));
       }
-    } finally {
-      server.stop(0);
     }
     List<String> lines = lines();
     String all = String.join("\n", lines);
@@ -95,29 +95,47 @@ class NativeLogTest {
     assertNoSecret(all);
   }
 
-  /** 503 SlowDown to the first request, then a missing object: HEAD 404, LIST empty. */
-  private static void answer(HttpExchange exchange, int n) throws IOException {
-    String query = String.valueOf(exchange.getRequestURI().getQuery());
-    String body;
-    int status;
-    if (n == 0) {
-      status = 503;
-      body = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
-    } else if (exchange.getRequestMethod().equals("GET") && query.contains("list-type")) {
-      status = 200;
-      body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>logbucket</Name><Prefix></Prefix>"
-          + "<KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>";
-    } else {
-      status = 404;
-      body = "<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>";
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.getResponseHeaders().set("Content-Type", "application/xml");
-    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      if (!head) {
-        out.write(bytes);
+  /**
+   * A fake S3 endpoint (the JDK's HTTP server is not in every runtime the tests run on): 503 SlowDown to
+   * the first request, then a missing object (HEAD 404, LIST empty). One request per connection.
+   */
+  private static void serve(ServerSocket server, AtomicInteger requests) {
+    while (!server.isClosed()) {
+      try (Socket socket = server.accept()) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        String requestLine = in.readLine();
+        for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
+          // headers (signature, token, SSE-C key) are read and dropped
+        }
+        if (requestLine == null) {
+          continue;
+        }
+        String[] parts = requestLine.split(" ");
+        String method = parts[0];
+        String target = parts.length > 1 ? parts[1] : "/";
+        String body;
+        String status;
+        if (requests.getAndIncrement() == 0) {
+          status = "503 Slow Down";
+          body = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+        } else if (method.equals("GET") && target.contains("list-type")) {
+          status = "200 OK";
+          body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>logbucket</Name><Prefix></Prefix>"
+              + "<KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>";
+        } else {
+          status = "404 Not Found";
+          body = "<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\nContent-Length: " + bytes.length
+            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (!method.equals("HEAD")) {
+          out.write(bytes);
+        }
+        out.flush();
+      } catch (IOException e) {
+        // the socket closed (end of the test) or the client went away: next connection
       }
     }
   }
