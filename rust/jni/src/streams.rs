@@ -199,10 +199,15 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_create<'l>(
     path: JByteArray<'l>,
     overwrite: jboolean,
     permission: jint,
+    parent_permission: jint,
     performance: jboolean,
 ) -> jlong {
     run(&mut env, |env| {
-        let opts = commitfs_core::CreateOptions { overwrite, permission: crate::store::mode(permission) };
+        let opts = commitfs_core::CreateOptions {
+            overwrite,
+            permission: crate::store::mode(permission),
+            parent_permission: crate::store::mode(parent_permission),
+        };
         let writer = open_writer(fs, env, &path, &opts, performance)?;
         Ok(into_handle::<WriterBox>(Mutex::new(WriterHandle { writer, buffer: None })))
     })

@@ -141,6 +141,7 @@ struct ListedObject {
     #[serde(default)]
     size: u64,
     last_modified: Option<String>,
+    e_tag: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -312,7 +313,7 @@ impl RawKeys for S3Keys {
             objects: parsed
                 .contents
                 .into_iter()
-                .map(|o| RawObject { modified_ms: parse_ms(o.last_modified.as_deref()), key: o.key, size: o.size })
+                .map(|o| RawObject { modified_ms: parse_ms(o.last_modified.as_deref()), key: o.key, size: o.size, etag: o.e_tag })
                 .collect(),
             prefixes: parsed.common_prefixes.into_iter().map(|p| p.prefix).collect(),
             next: parsed.next_continuation_token.filter(|_| parsed.is_truncated),
