@@ -128,6 +128,9 @@ pub trait Reader: Send + Sync {
             })
             .collect()
     }
+    /// Drops what the reader holds between reads (the current block, GETs in flight): Hadoop's
+    /// `unbuffer`. The next read fetches again. Readers that hold nothing need not override it.
+    fn release_buffers(&self) {}
 }
 
 /// A file being written. Nothing is visible at the final path until `commit` returns Ok (G2).

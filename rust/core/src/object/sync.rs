@@ -122,6 +122,9 @@ impl Reader for ObjectReader {
     fn read_ranges(&self, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
         block_on(self.ranges(ranges))
     }
+    fn release_buffers(&self) {
+        self.release();
+    }
 }
 
 impl Writer for ObjectWriter {

@@ -101,6 +101,9 @@ final class NativeFs {
   /** The ranges' bytes back to back. */
   static native byte[] readRanges(long reader, long[] offsets, int[] lengths) throws IOException;
 
+  /** Drops the reader's buffers and read-ahead window (Hadoop's unbuffer); the reader stays open. */
+  static native void unbuffer(long reader) throws IOException;
+
   static native void closeReader(long reader);
 
   /**
