@@ -13,7 +13,7 @@ import org.junit.runners.Parameterized;
  * Hadoop 3.3's contract suites (JUnit 4, run by the JUnit Platform's vintage engine) on filec:// and on
  * s3c:// against SeaweedFS: the bindings for {@code -PhadoopVersion=3.3.4}, Spark 3.5's client. Hadoop
  * 3.4+ rewrote these suites for JUnit 5 (the other *ContractTests files); 3.3 has no content-summary or
- * vectored-read suite.
+ * vectored-read suite. Etag runs on s3c only (filec has no ETags).
  */
 @SuppressWarnings("checkstyle:OneTopLevelClass")
 public final class Hadoop33ContractSuites {
@@ -185,6 +185,63 @@ public final class Hadoop33ContractSuites {
     @Parameterized.Parameters(name = "{0}")
     public static List<String> parameters() {
       return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class UnbufferTest extends AbstractContractUnbufferTest {
+    private final String store;
+
+    public UnbufferTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class CopyFromLocalTest extends AbstractContractCopyFromLocalTest {
+    private final String store;
+
+    public CopyFromLocalTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class EtagTest extends AbstractContractEtagTest {
+    private final String store;
+
+    public EtagTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return Arrays.asList("s3c-seaweed");
     }
 
     @Override
