@@ -24,7 +24,7 @@ final class CommitCapabilities {
       case CommonPathCapabilities.FS_MULTIPART_UPLOADER:
       case CommonPathCapabilities.FS_PATHHANDLES:
       // A rename by COPY gives a multipart-uploaded object a new ETag (and moto's multipart copy mode
-      // every object): not preserved in general (EtagRenameTest shows it per store).
+      // every object): not preserved in general (EtagTest shows it per store).
       case CommonPathCapabilities.ETAGS_PRESERVED_IN_RENAME:
         return false;
       case CommonPathCapabilities.ETAGS_AVAILABLE:
