@@ -249,4 +249,57 @@ public final class Hadoop33ContractSuites {
       return contract(conf, store);
     }
   }
+
+  /**
+   * Hadoop 3.3's {@code FileSystemContractBaseTest}, with the same two s3c deviations as the 3.5.0 line's
+   * binding ({@code MainOperationsSuites}): no permissions on S3, rename creates missing parents (S3A).
+   */
+  @RunWith(Parameterized.class)
+  public static class FsContractTest extends org.apache.hadoop.fs.FileSystemContractBaseTest {
+    private final String store;
+
+    public FsContractTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @org.junit.Before
+    public void bind() throws Exception {
+      fs = SuiteStores.fileSystem("filec".equals(store) ? "filec" : "seaweed");
+    }
+
+    @Override
+    protected String getDefaultWorkingDirectory() {
+      return fs.getWorkingDirectory().toUri().getPath();
+    }
+
+    private void notOnS3(String why) {
+      Assume.assumeTrue("s3c: " + why, "filec".equals(store));
+    }
+
+    @Override
+    @Test
+    public void testMkdirsWithUmask() throws Exception {
+      notOnS3("no permissions on S3 (as S3A, which skips this test)");
+      super.testMkdirsWithUmask();
+    }
+
+    @Override
+    @Test
+    public void testRenameFileMoveToNonExistentDirectory() throws Exception {
+      notOnS3("FileSystem.rename creates a missing destination parent, as S3A (rename-creates-dest-dirs)");
+      super.testRenameFileMoveToNonExistentDirectory();
+    }
+
+    @Override
+    @Test
+    public void testRenameDirectoryMoveToNonExistentDirectory() throws Exception {
+      notOnS3("FileSystem.rename creates a missing destination parent, as S3A (rename-creates-dest-dirs)");
+      super.testRenameDirectoryMoveToNonExistentDirectory();
+    }
+  }
 }

@@ -1,10 +1,7 @@
 package io.commitfs.hadoop.contract;
 
 import java.io.IOException;
-import java.net.URI;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSMainOperationsBaseTest;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileContextCreateMkdirBaseTest;
 import org.apache.hadoop.fs.FileContextMainOperationsBaseTest;
 import org.apache.hadoop.fs.FileContextURIBase;
@@ -23,38 +20,6 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("checkstyle:OneTopLevelClass")
 final class MainOperationsSuites {
   private MainOperationsSuites() {}
-
-  /** A Configuration for {@code store} (filec, moto, seaweed): both faces bound, instances uncached. */
-  static Configuration conf(String store) {
-    Configuration conf = new Configuration(false);
-    String scheme = "filec".equals(store) ? "filec" : "s3c";
-    CommitContract.configure(conf, scheme);
-    conf.setBoolean("fs." + scheme + ".impl.disable.cache", true);
-    // What core-default.xml gives every Hadoop client (this Configuration loads no defaults, so the s3a
-    // aliases of core-default do not reach s3c): the local filesystem, for the tests that use it, and
-    // the umask the suites save and restore.
-    conf.set("fs.file.impl", org.apache.hadoop.fs.LocalFileSystem.class.getName());
-    conf.set("fs.AbstractFileSystem.file.impl", org.apache.hadoop.fs.local.LocalFs.class.getName());
-    conf.set("fs.permissions.umask-mode", "022");
-    if ("filec".equals(store)) {
-      conf.set("fs.filec.root", CommitContract.filecRoot().toString());
-    } else {
-      S3Server.get(store).configure(conf, "s3c");
-    }
-    return conf;
-  }
-
-  static URI uri(String store) {
-    return "filec".equals(store) ? URI.create("filec:///") : URI.create("s3c://" + S3Server.get(store).bucket + "/");
-  }
-
-  static FileSystem fileSystem(String store) throws Exception {
-    return FileSystem.get(uri(store), conf(store));
-  }
-
-  static FileContext fileContext(String store) throws Exception {
-    return FileContext.getFileContext(uri(store), conf(store));
-  }
 
   /** Skips the running test on s3c (S3 has no such feature; {@code why} says what S3A does). */
   static void notOnS3(String store, String why) {
@@ -77,7 +42,7 @@ final class MainOperationsSuites {
 
     @BeforeEach
     void bind() throws Exception {
-      fs = fileSystem(store());
+      fs = SuiteStores.fileSystem(store());
     }
 
     @Override
@@ -135,7 +100,7 @@ final class MainOperationsSuites {
 
     @Override
     protected FileSystem createFileSystem() throws Exception {
-      return fileSystem(store());
+      return SuiteStores.fileSystem(store());
     }
 
     @Override
@@ -182,7 +147,7 @@ final class MainOperationsSuites {
     @Override
     @BeforeEach
     public void setUp() throws Exception {
-      fc = fileContext(store());
+      fc = SuiteStores.fileContext(store());
       super.setUp();
     }
 
@@ -246,7 +211,7 @@ final class MainOperationsSuites {
     @Override
     @BeforeEach
     public void setUp() throws Exception {
-      fc = fileContext(store());
+      fc = SuiteStores.fileContext(store());
       super.setUp();
     }
   }
@@ -280,8 +245,8 @@ final class MainOperationsSuites {
     @Override
     @BeforeEach
     public void setUp() throws Exception {
-      fc1 = fileContext(store());
-      fc2 = fileContext(store());
+      fc1 = SuiteStores.fileContext(store());
+      fc2 = SuiteStores.fileContext(store());
       super.setUp();
     }
 
