@@ -10,7 +10,9 @@
 
 mod block;
 mod client;
+mod connection_limit;
 mod counting;
+mod cross_region;
 pub mod credentials;
 mod delete;
 #[cfg(feature = "bench-hooks")]
@@ -30,6 +32,7 @@ mod retries;
 mod s3;
 mod sync;
 mod unreachable;
+mod wire_headers;
 mod writer;
 
 use crate::config::Config;
