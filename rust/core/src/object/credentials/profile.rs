@@ -5,6 +5,7 @@
 //! with the credentials of its `source_profile` (itself static, a process or another role).
 
 use super::refresh::{Fetch, Fetched};
+use crate::settings::{ENV_CONFIG_FILE, ENV_CREDENTIALS_FILE, ENV_PROFILE};
 use crate::settings::AwsEnvironment;
 use async_trait::async_trait;
 use object_store::aws::AwsCredential;
@@ -34,17 +35,17 @@ const MAX_SOURCE_DEPTH: usize = 4;
 
 /// The profile named by the environment, `Ok(None)` when neither file has it.
 pub fn load(env: &AwsEnvironment) -> Result<Option<Profile>, String> {
-    let name = env.profile.clone().unwrap_or_else(|| "default".into());
+    let name = env.var(&ENV_PROFILE).unwrap_or_else(|| "default".into());
     load_named(env, &name, 0)
 }
 
 fn load_named(env: &AwsEnvironment, name: &str, depth: usize) -> Result<Option<Profile>, String> {
     let name = name.to_string();
     let home = std::env::var("HOME").unwrap_or_default();
-    let path = |given: &Option<String>, default: &str| given.clone().unwrap_or_else(|| format!("{home}/.aws/{default}"));
+    let path = |given: Option<String>, default: &str| given.unwrap_or_else(|| format!("{home}/.aws/{default}"));
     let mut found: HashMap<String, String> = HashMap::new();
     // The config file first, so the credentials file wins where both set a key (the SDK's order).
-    for (file, section) in [(path(&env.config_file, "config"), config_section(&name)), (path(&env.credentials_file, "credentials"), name.clone())] {
+    for (file, section) in [(path(env.var(&ENV_CONFIG_FILE), "config"), config_section(&name)), (path(env.var(&ENV_CREDENTIALS_FILE), "credentials"), name.clone())] {
         let text = match std::fs::read_to_string(&file) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
