@@ -64,9 +64,14 @@ class JvmTrustStoreTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       process.getOutputStream().close();
-      process.waitFor();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        process.destroy();
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
