@@ -12,7 +12,8 @@ what went on the wire. `--auth` requires `Proxy-Authorization: Basic` with those
 `--bucket-region REGION` (reverse proxy) answers as AWS does for a bucket in REGION: a request signed for
 another region (the scope of its `Authorization` header) is refused, not forwarded: `HEAD /bucket` with
 400 and `x-amz-bucket-region: REGION`, another HEAD with a bare 400, anything else with a 400
-AuthorizationHeaderMalformed document naming REGION. moto and SeaweedFS accept any signing region, so
+AuthorizationHeaderMalformed document naming REGION (`--bare-refusals`: not naming it, so only `HEAD
+/bucket` tells). moto and SeaweedFS accept any signing region, so
 only such a front shows what an AWS client meets.
 
 Prints one JSON line {"port": P} when listening on 127.0.0.1, and exits when stdin closes.
@@ -40,6 +41,7 @@ def main():
     ap.add_argument("--upstream")
     ap.add_argument("--tls", nargs=2)
     ap.add_argument("--bucket-region")
+    ap.add_argument("--bare-refusals", action="store_true")
     args = ap.parse_args()
     lock = threading.Lock()
     in_flight = [0]  # requests being answered now (logged as "in_flight" on arrival, this one included)
@@ -70,11 +72,7 @@ def main():
                 entry["form"] = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
             with lock, open(args.log, "a") as f:
                 f.write(json.dumps(entry) + "\n")
-            if expected_auth and headers.get("proxy-authorization") != expected_auth:
-                self.send_response(407)
-                self.send_header("Proxy-Authenticate", 'Basic realm="test"')
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+            if self.refuse_auth(headers):
                 return
             if args.bucket_region and self.refuse_region(headers):
                 return
@@ -106,12 +104,13 @@ def main():
                 return False
             path = self.path.split("?")[0].strip("/")
             extra, body = [], b""
+            region_element = "" if args.bare_refusals else f"<Region>{args.bucket_region}</Region>"
             if self.command == "HEAD" and "/" not in path:
                 extra = [("x-amz-bucket-region", args.bucket_region)]
             elif self.command != "HEAD":
                 body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed</Code>"
                         f"<Message>The authorization header is malformed; the region '{signed}' is wrong; expecting "
-                        f"'{args.bucket_region}'</Message><Region>{args.bucket_region}</Region></Error>").encode()
+                        f"'{args.bucket_region}'</Message>{region_element}</Error>").encode()
             self.send_response(400)
             for k, v in extra + [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))]:
                 self.send_header(k, v)
@@ -120,15 +119,21 @@ def main():
                 self.wfile.write(body)
             return True
 
+        def refuse_auth(self, headers):
+            """Answers 407 when --auth is set and the request lacks those credentials."""
+            if not expected_auth or headers.get("proxy-authorization") == expected_auth:
+                return False
+            self.send_response(407)
+            self.send_header("Proxy-Authenticate", 'Basic realm="test"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return True
+
         def do_CONNECT(self):
             headers = {k.lower(): v for k, v in self.headers.items()}
             with lock, open(args.log, "a") as f:
                 f.write(json.dumps({"method": "CONNECT", "path": self.path, "headers": headers}) + "\n")
-            if expected_auth and headers.get("proxy-authorization") != expected_auth:
-                self.send_response(407)
-                self.send_header("Proxy-Authenticate", 'Basic realm="test"')
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+            if self.refuse_auth(headers):
                 return
             host, _, port = self.path.rpartition(":")
             try:

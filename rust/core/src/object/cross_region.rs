@@ -77,10 +77,9 @@ impl CrossRegion {
         }
         let signer = self.signer.get()?;
         let mut req = http::Request::builder().method(Method::HEAD).uri(&signer.bucket_url).body(HttpRequestBody::empty()).ok()?;
-        if let Some(region) = signed {
-            if resign(&mut req, signer, region).await.is_err() {
-                return None;
-            }
+        // Signed for the region the refused request was (AWS names the bucket's region to any caller).
+        if sign(&mut req, signer, signed.unwrap_or("us-east-1")).await.is_err() {
+            return None;
         }
         let answer = match inner.execute(req).await {
             Ok(resp) => resp.headers().get(BUCKET_REGION).and_then(|v| v.to_str().ok()).map(str::to_string),
@@ -114,7 +113,10 @@ enum Hint {
 impl HttpService for CrossRegionService {
     async fn call(&self, mut req: HttpRequest) -> Result<HttpResponse, HttpError> {
         let state = &self.state;
-        let Some(signer) = state.signer.get().filter(|_| state.enabled) else { return self.inner.execute(req).await };
+        let Some(signer) = state.signer.get() else { return self.inner.execute(req).await };
+        if !state.enabled {
+            return self.refused_without_redirect(req, signer).await;
+        }
         if let Some(region) = state.learned() {
             if signed_region(&req).is_none_or(|s| s != region) {
                 resign(&mut req, signer, &region).await?;
@@ -140,6 +142,26 @@ impl HttpService for CrossRegionService {
         let mut again = again;
         resign(&mut again, signer, &region).await?;
         self.inner.execute(again).await
+    }
+}
+
+impl CrossRegionService {
+    /// Cross-region access off: a region refusal reaches the caller, and the log says which region the
+    /// bucket named and the keys that fix it (the refusal itself may have no body: a HEAD).
+    async fn refused_without_redirect(&self, req: HttpRequest, signer: &Signer) -> Result<HttpResponse, HttpError> {
+        let signed = signed_region(&req);
+        let (resp, hint) = hint(self.inner.execute(req).await?).await?;
+        if let Hint::Region(region) = hint {
+            if Some(&region) != signed.as_ref() && looks_like_region(&region) {
+                log::warn!(
+                    "bucket {} is in region {region}, but requests are signed for {} and cross.region.access.enabled=false: \
+                     set endpoint.region={region}",
+                    signer.bucket,
+                    signed.as_deref().unwrap_or("none")
+                );
+            }
+        }
+        Ok(resp)
     }
 }
 
@@ -215,11 +237,16 @@ async fn resign(req: &mut HttpRequest, signer: &Signer, region: &str) -> Result<
 
 /// Signs a signed request again for `region` (its headers changed, or its region): same payload digest.
 pub(super) async fn sign_again(req: &mut HttpRequest, signer: &Signer, region: &str) -> Result<(), HttpError> {
-    let Some(credentials) = &signer.credentials else { return Ok(()) };
     if !req.headers().contains_key(AUTHORIZATION) {
         return Ok(());
     }
     req.headers_mut().remove(AUTHORIZATION);
+    sign(req, signer, region).await
+}
+
+/// Signs `req` for `region` with the store's credentials (anonymous stores send it unsigned).
+async fn sign(req: &mut HttpRequest, signer: &Signer, region: &str) -> Result<(), HttpError> {
+    let Some(credentials) = &signer.credentials else { return Ok(()) };
     let credential = credentials.get_credential().await.map_err(|e| HttpError::new(HttpErrorKind::Unknown, e))?;
     let digest = req.headers().get("x-amz-content-sha256").and_then(|v| v.to_str().ok()).map(str::to_string);
     let mut authorizer = AwsAuthorizer::new(&credential, "s3", region);
