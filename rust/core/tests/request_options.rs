@@ -275,6 +275,7 @@ fn a_bucket_in_another_region_is_found_and_signed_for() {
     assert!(requests.len() >= 8 && wrong <= 2, "signing regions in order: {requests:?}");
     assert!(requests.iter().rev().take(requests.len() - 2).all(|r| r == "eu-west-2"), "{requests:?}");
     assert_eq!(requests.len() as u64, f.count("requests"), "the second tries are counted");
+    assert_eq!(f.backend.learned_region().as_deref(), Some("eu-west-2"), "what `commitfs doctor` reports");
 
     // Refusals that do not name the region: it comes from one HEAD bucket.
     let bare = WireProxy::start(&["--upstream", &s.endpoint, "--bucket-region", "eu-west-2", "--bare-refusals"]);

@@ -59,6 +59,13 @@ pub fn probe(loc: &Location, conf: &Config, report: &mut Report) -> Result<()> {
         Ok(_) => report.add("write with these settings", Verdict::Fail, "a PUT was accepted but read back different bytes".to_string()),
         Err(e) => report.add("write with these settings", Verdict::Fail, format!("the bucket refused a PUT with encryption {encryption}: {e}\n{hint}")),
     }
+    if let Some(region) = backend.learned_region() {
+        report.add(
+            "bucket region",
+            Verdict::Info,
+            format!("{region}: the bucket refused requests signed for {}; they are signed for {region} now (cross-region access). Set fs.{}.endpoint.region={region}", settings.region, loc.scheme),
+        );
+    }
     let marker = FsPath::parse(&format!("/_commitfs/doctor-{id}/marker"))?;
     let made = backend.mkdir(&marker).and_then(|()| backend.probe(&[Probe::Entry(&marker)]));
     match made {

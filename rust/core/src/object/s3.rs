@@ -22,6 +22,8 @@ pub struct S3Settings {
     pub store: std::sync::Arc<dyn object_store::ObjectStore>,
     pub keys: S3Keys,
     pub copy_mode: CopyMode,
+    /// The bucket's region as cross-region access learns it.
+    pub cross_region: std::sync::Arc<super::cross_region::CrossRegion>,
 }
 
 /// AWS's URI encoding: everything but unreserved characters (and `/` in paths).
@@ -96,7 +98,7 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, mut connecto
         requester_pays: settings.requests.requester_pays,
         put_headers: super::request_options::raw_put_headers(&settings.requests)?,
     };
-    Ok(S3Settings { store: std::sync::Arc::new(store), keys, copy_mode })
+    Ok(S3Settings { store: std::sync::Arc::new(store), keys, copy_mode, cross_region })
 }
 
 fn bucket_url(endpoint: Option<&str>, bucket: &str, region: &str, path_style: bool) -> Result<String> {
