@@ -93,6 +93,34 @@ final class FilecContractTests {
     }
   }
 
+  static class UnbufferTest extends AbstractContractUnbufferTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class BulkDeleteTest extends AbstractContractBulkDeleteTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class CopyFromLocalTest extends AbstractContractCopyFromLocalTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class GetEnclosingRootTest extends AbstractContractGetEnclosingRoot {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
   /** S3A's stream statistic names on both streams (see StreamStatistics). */
   static class StreamIOStatisticsTest extends AbstractContractStreamIOStatisticsTest {
     @Override
