@@ -53,6 +53,31 @@ def calls(file):
     return n, agg
 
 
+def critical_path(file):
+    """Per RDD checkpoint (mkdirs of rdd-N to the close of its _partitioner, the span Spark's "Checkpointing
+    took" times): its wall time and the part of it during which at least one FileSystem call was running."""
+    rows = [line.rstrip("\n").split(" ", 4) for line in open(file)]
+    spans = []
+    for start, micros, _thread, call, path in rows:
+        if call == "mkdirs" and re.search(r"/rdd-\d+$", path):
+            spans.append([int(start), None, path])
+        elif call == "close" and path.endswith("/_partitioner") and spans and spans[-1][1] is None:
+            spans[-1][1] = int(start) + int(micros)
+    out = []
+    for t0, t1, rdd in spans[1:]:
+        if t1 is None:
+            continue
+        busy = sorted((max(int(s), t0), min(int(s) + int(m), t1)) for s, m, _t, _c, p in rows
+                      if p.split(" -> ")[0].startswith(rdd) and int(s) < t1 and int(s) + int(m) > t0)
+        covered, end = 0, t0
+        for a, b in busy:
+            if b > end:
+                covered += b - max(a, end)
+                end = b
+        out.append(((t1 - t0) / 1000, covered / 1000))
+    return out
+
+
 def requests(file):
     lines = open(file).read().splitlines()
     cuts = [i for i, line in enumerate(lines) if line.startswith("#")]
@@ -85,6 +110,13 @@ def main():
             print(f"| {call} | {kind} | {count / n:.1f} | {micros / count / 1000:.2f} | {micros / n / 1000:.1f} |")
             total += micros
         print(f"| all | | {sum(c for c, _ in agg.values()) / n:.1f} | | {total / n / 1000:.1f} |")
+        spans = critical_path(file)
+        if spans:
+            wall = sorted(w for w, _ in spans)[len(spans) // 2]
+            busy = sorted(b for _, b in spans)[len(spans) // 2]
+            print(f"\nRDD checkpoint (mkdirs to the _partitioner's close), p50 of {len(spans)}: {wall:.1f} ms, of which "
+                  f"{busy:.1f} ms with a FileSystem call running ({100 * busy / wall:.0f} %); all: "
+                  + ", ".join(f"{w:.0f}/{b:.0f}" for w, b in spans))
         req = os.path.join(sys.argv[1], name + ".requests")
         counted = requests(req) if os.path.exists(req) else None
         if counted:
