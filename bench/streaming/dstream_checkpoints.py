@@ -82,9 +82,9 @@ def main():
         def onBatchCompleted(self, completed):
             info = completed.batchInfo()
             if len(cuts) < wanted:
-                cuts.append({"batch_time": info.batchTime().milliseconds(), "time": time.monotonic(),
-                             "processing_ms": info.processingDelay(), "proxy": proxy_counts(cfg["proxy_counts_url"], cfg.get("trace"),
-                                                     info.batchTime().milliseconds())})
+                batch_time = info.batchTime().milliseconds()
+                cuts.append({"batch_time": batch_time, "time": time.monotonic(), "processing_ms": info.processingDelay(),
+                             "proxy": proxy_counts(cfg["proxy_counts_url"], cfg.get("trace"), batch_time)})
             if len(cuts) >= wanted:
                 enough.set()
 

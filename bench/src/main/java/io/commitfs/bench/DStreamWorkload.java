@@ -115,23 +115,24 @@ final class DStreamWorkload {
         return cfg;
     }
 
-    /**
-     * {@code COMMITFS_BENCH_TRACE=DIR}: the driver's filesystem under test goes through {@link TracingFileSystem},
-     * which logs every FileSystem call with its duration to {@code DIR/<target>.calls} (the driver script writes
-     * the proxy's request targets per batch to {@code DIR/<target>.requests}). A profiling run, not a row.
-     */
     private static String traceName(Target target) {
         return target.name.replaceAll("[^A-Za-z0-9]+", "-");
     }
 
+    /**
+     * {@code COMMITFS_BENCH_TRACE=DIR}: the driver's filesystem under test goes through {@link TracingFileSystem},
+     * which logs every FileSystem call with its duration to {@code DIR/<target>.calls} (the driver script writes
+     * the proxy's request targets per batch to {@code DIR/<target>.requests}, and Spark's log is kept as
+     * {@code DIR/<target>.log}). A profiling run, not a row.
+     */
     private static void traceCalls(Target target, Map<String, String> spark, Path dir) throws IOException {
+        Files.createDirectories(dir);
         String scheme = target.root.getScheme();
         if (scheme.equals("file")) {
             return; // Spark casts file://'s filesystem to LocalFileSystem (FileSystem.getLocal): no wrapper there
         }
         String inner = scheme.equals("s3a") ? "org.apache.hadoop.fs.s3a.S3AFileSystem" : Targets.COMMITFS_FS;
         String name = traceName(target);
-        Files.createDirectories(dir);
         spark.put("spark.hadoop.commitfs.bench.trace." + scheme + ".impl", inner);
         spark.put("spark.hadoop.fs." + scheme + ".impl", TracingFileSystem.class.getName());
         spark.put("spark.hadoop.commitfs.bench.trace.log", dir.resolve(name + ".calls").toString());
