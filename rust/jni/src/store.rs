@@ -51,7 +51,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_release<'l>(mut env: Env
 }
 
 /// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions;
-/// bit 4: flat tree listing.
+/// bit 4: flat tree listing; bit 5: ETags in statuses.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> jint {
     run(&mut env, |_| {
@@ -60,11 +60,13 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env
             | (c.implicit_directories as jint) << 1
             | (c.durable_close as jint) << 2
             | (c.permissions as jint) << 3
-            | (c.flat_listing as jint) << 4)
+            | (c.flat_listing as jint) << 4
+            | (c.etags as jint) << 5)
     })
 }
 
-/// The status of `path` into `out` (`marshal::status_slots`): primitives only, no Java object built here.
+/// The status of `path` into `out` (`marshal::status_slots`): primitives only, no Java object built here
+/// but the ETag, returned (null where the store has none).
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_status<'l>(
     mut env: EnvUnowned<'l>,
@@ -72,10 +74,11 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_status<'l>(
     fs: jlong,
     path: JByteArray<'l>,
     out: JLongArray<'l>,
-) {
+) -> JString<'l> {
     run(&mut env, |env| {
         let status = store(fs)?.status(&marshal::path(env, &path)?)?;
-        Ok(out.set_region(env, 0, &marshal::status_slots(&status))?)
+        out.set_region(env, 0, &marshal::status_slots(&status))?;
+        Ok(if status.etag.is_empty() { JString::null() } else { env.new_string(&status.etag)? })
     })
 }
 
