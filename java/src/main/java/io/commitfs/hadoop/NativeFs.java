@@ -38,8 +38,10 @@ final class NativeFs {
   /**
    * The status of {@code path} into {@code out}: {len, modified ms, permission | isDir << 32, owner id,
    * group id} (ids: see {@link #name}); FileNotFoundException if nothing is there. Paths cross as UTF-8.
+   * {@code fileFirst}: the path is usually a file (on S3 a HEAD, then a LIST only on a miss); false: usually
+   * a directory or nothing (one LIST that answers all three).
    */
-  static native void status(long fs, byte[] path, long[] out) throws IOException;
+  static native void status(long fs, byte[] path, long[] out, boolean fileFirst) throws IOException;
 
   /** The owner or group name behind an id from {@link #status}; 0 is the empty name. */
   static native String name(long id);
