@@ -79,7 +79,7 @@ class BuilderOptionsTest {
       // Without overwrite, performance on the call still refuses an existing file: no probe at build(),
       // the conditional PUT at close (then the winner's write token is read: PUT + HEAD), nothing replaced.
       before = counters(fs);
-      FSDataOutputStream late = fs.createFile(f).overwrite(false).must("fs.s3a.create.performance", true).build();
+      FSDataOutputStream late = (FSDataOutputStream) fs.createFile(f).overwrite(false).must("fs.s3a.create.performance", true).build();
       assertEquals(null, since(fs, before).get("requests"), "nothing asked at build() " + since(fs, before));
       FileAlreadyExistsException lost = assertThrows(FileAlreadyExistsException.class, () -> write(late, "five"));
       assertTrue(lost.getMessage().contains(f.getName()), lost.getMessage());
