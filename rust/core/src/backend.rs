@@ -58,12 +58,18 @@ impl CreateOptions {
 /// What `Backend::set_attributes` changes (Hadoop's setPermission, setOwner, setTimes); `None` leaves it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Attributes {
+    /// setTimes sets both times in one call (each may be left), so they travel together.
+    pub times: Times,
     /// Permission bits (`0o7777` mask).
     pub permission: Option<u32>,
     /// Owner and group, by name or numeric id.
     pub owner: Option<String>,
     pub group: Option<String>,
-    /// Milliseconds since the epoch.
+}
+
+/// Milliseconds since the epoch; `None` leaves that time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Times {
     pub modified_ms: Option<i64>,
     pub accessed_ms: Option<i64>,
 }

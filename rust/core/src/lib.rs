@@ -15,7 +15,7 @@ pub mod runtime;
 pub mod settings;
 mod stores;
 
-pub use backend::{Attributes, Backend, Capabilities, CreateOptions, Space, DeleteScope, FileStatus, ListPage, Probe, Reader, Removed, Writer};
+pub use backend::{Attributes, Backend, Capabilities, CreateOptions, DeleteScope, FileStatus, ListPage, Probe, Reader, Removed, Space, Times, Writer};
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
 pub use fs::{FileSystem, Policy, RenameMode};

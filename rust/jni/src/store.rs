@@ -179,11 +179,13 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_setAttributes<'l>(
 ) {
     run(&mut env, |env| {
         let attrs = commitfs_core::Attributes {
+            times: commitfs_core::Times {
+                modified_ms: (modified_ms >= 0).then_some(modified_ms),
+                accessed_ms: (accessed_ms >= 0).then_some(accessed_ms),
+            },
             permission: mode(permission),
             owner: marshal::optional_string(env, &owner)?,
             group: marshal::optional_string(env, &group)?,
-            modified_ms: (modified_ms >= 0).then_some(modified_ms),
-            accessed_ms: (accessed_ms >= 0).then_some(accessed_ms),
         };
         Ok(store(fs)?.set_attributes(&marshal::path(env, &path)?, &attrs)?)
     })

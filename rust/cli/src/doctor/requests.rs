@@ -37,7 +37,7 @@ pub fn probe(loc: &Location, conf: &Config, report: &mut Report) -> Result<()> {
         let auth = if p.username.is_some() { ", Basic authentication" } else { "" };
         report.add("proxy", Verdict::Info, format!("{}{auth}", p.url));
     }
-    if let Some(ca) = &n.ca_bundle {
+    if let Some(ca) = &n.trust.ca_bundle {
         report.add("extra CAs", Verdict::Info, ca.clone());
     }
 

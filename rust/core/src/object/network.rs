@@ -9,7 +9,7 @@ use object_store::{Certificate, ClientOptions};
 pub fn client_options(mut options: ClientOptions, n: &NetworkSettings) -> Result<ClientOptions> {
     if let Some(proxy) = &n.proxy {
         options = options.with_proxy_url(proxy.url_with_credentials());
-        if let Some(excludes) = &n.no_proxy {
+        if let Some(excludes) = &proxy.no_proxy {
             options = options.with_proxy_excludes(excludes);
         }
     }
@@ -19,12 +19,12 @@ pub fn client_options(mut options: ClientOptions, n: &NetworkSettings) -> Result
     if let Some(t) = n.socket_timeout {
         options = options.with_read_timeout(t);
     }
-    if let Some(path) = &n.ca_bundle {
+    if let Some(path) = &n.trust.ca_bundle {
         for cert in ca_bundle(path)? {
             options = options.with_root_certificate(cert);
         }
     }
-    if let Some(pem) = &n.jvm_trust_anchors {
+    if let Some(pem) = &n.trust.jvm_anchors {
         let certs = Certificate::from_pem_bundle(pem.as_bytes())
             .map_err(|e| Error::invalid(format!("the JVM's trust anchors (connection.ssl.trust-jvm) are not PEM certificates: {e}")))?;
         for cert in certs {
@@ -49,6 +49,7 @@ fn ca_bundle(path: &str) -> Result<Vec<Certificate>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Trust;
 
     #[test]
     fn a_ca_bundle_without_certificates_is_refused_naming_the_key() {
@@ -56,7 +57,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let empty = dir.join("empty.pem");
         std::fs::write(&empty, "not a certificate\n").unwrap();
-        let n = NetworkSettings { ca_bundle: Some(empty.display().to_string()), ..Default::default() };
+        let n = NetworkSettings { trust: Trust { ca_bundle: Some(empty.display().to_string()), ..Default::default() }, ..Default::default() };
         let e = client_options(ClientOptions::new(), &n).unwrap_err().to_string();
         assert!(e.contains("connection.ssl.ca-bundle=") && e.contains("no certificate"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();

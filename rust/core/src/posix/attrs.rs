@@ -22,9 +22,10 @@ pub fn set(c: &Counters, local: &Path, attrs: &Attributes) -> io::Result<()> {
         c.add(Op::Chown);
         nix::unistd::chown(local, uid, gid).map_err(io::Error::from)?;
     }
-    if attrs.modified_ms.is_some() || attrs.accessed_ms.is_some() {
+    let times = attrs.times;
+    if times.modified_ms.is_some() || times.accessed_ms.is_some() {
         c.add(Op::Utimes);
-        utimes(local, attrs.accessed_ms, attrs.modified_ms)?;
+        utimes(local, times.accessed_ms, times.modified_ms)?;
     }
     Ok(())
 }

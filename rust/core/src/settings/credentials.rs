@@ -6,6 +6,7 @@ use super::keys::*;
 use super::{Key, Secret, Settings};
 use crate::config::Config;
 use crate::error::Result;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// A provider list as configured: the concrete key it came from (for messages) and its class names.
@@ -27,21 +28,34 @@ pub struct RoleSettings {
     pub providers: ProviderList,
 }
 
-/// The AWS SDK's environment variables (EnvironmentVariable, Profile, WebIdentity, Container providers).
+/// The AWS SDK's environment variables (EnvironmentVariable, Profile, WebIdentity, Container providers),
+/// read through the table once when the store is built and looked up by their key
+/// (`env.var(&ENV_PROFILE)`), so the variable list lives in one place: `keys.rs`.
 #[derive(Clone, Debug, Default)]
 pub struct AwsEnvironment {
-    pub access_key: Option<Secret>,
-    pub secret_key: Option<Secret>,
-    pub session_token: Option<Secret>,
-    pub profile: Option<String>,
-    pub credentials_file: Option<String>,
-    pub config_file: Option<String>,
-    pub web_identity_token_file: Option<String>,
-    pub role_arn: Option<String>,
-    pub role_session_name: Option<String>,
-    pub container_relative_uri: Option<String>,
-    pub container_full_uri: Option<String>,
-    pub container_token_file: Option<String>,
+    /// By variable name; every value a `Secret`, so `Debug` shows none of them.
+    values: BTreeMap<&'static str, Secret>,
+}
+
+impl AwsEnvironment {
+    pub fn read(s: &Settings<'_>) -> Result<Self> {
+        let mut values = BTreeMap::new();
+        for key in ENV_VARIABLES {
+            if let Some(value) = s.word(key)? {
+                values.insert(key.name, Secret(value));
+            }
+        }
+        Ok(AwsEnvironment { values })
+    }
+
+    /// A variable that is not a credential (a profile name, a file, a URI).
+    pub fn var(&self, key: &Key) -> Option<String> {
+        self.secret(key).map(|v| v.0)
+    }
+
+    pub fn secret(&self, key: &Key) -> Option<Secret> {
+        self.values.get(key.name).cloned()
+    }
 }
 
 #[derive(Clone)]
@@ -72,7 +86,6 @@ fn list(s: &Settings<'_>, key: &Key) -> Result<Option<ProviderList>> {
 
 impl CredentialSettings {
     pub fn read(s: &Settings<'_>, scheme: &str, conf: &Config) -> Result<Self> {
-        let secret = |k| s.word(k).map(|w| w.map(Secret));
         let role_providers = match list(s, &ROLE_CREDENTIALS_PROVIDER)? {
             Some(l) => l,
             None => ProviderList {
@@ -90,20 +103,7 @@ impl CredentialSettings {
                 sts_region: s.word(&ROLE_STS_REGION)?,
                 providers: role_providers,
             },
-            env: AwsEnvironment {
-                access_key: secret(&ENV_ACCESS_KEY)?,
-                secret_key: secret(&ENV_SECRET_KEY)?,
-                session_token: secret(&ENV_SESSION_TOKEN)?,
-                profile: s.word(&ENV_PROFILE)?,
-                credentials_file: s.word(&ENV_CREDENTIALS_FILE)?,
-                config_file: s.word(&ENV_CONFIG_FILE)?,
-                web_identity_token_file: s.word(&ENV_WEB_IDENTITY_TOKEN_FILE)?,
-                role_arn: s.word(&ENV_ROLE_ARN)?,
-                role_session_name: s.word(&ENV_ROLE_SESSION_NAME)?,
-                container_relative_uri: s.word(&ENV_CONTAINER_URI)?,
-                container_full_uri: s.word(&ENV_CONTAINER_FULL_URI)?,
-                container_token_file: s.word(&ENV_CONTAINER_TOKEN_FILE)?,
-            },
+            env: AwsEnvironment::read(s)?,
             hadoop: conf.relevant_to(scheme),
         })
     }

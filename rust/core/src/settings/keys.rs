@@ -106,6 +106,12 @@ pub const ENV_ROLE_SESSION_NAME: Key = env("AWS_ROLE_SESSION_NAME", None, Text);
 pub const ENV_CONTAINER_URI: Key = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", None, Text);
 pub const ENV_CONTAINER_FULL_URI: Key = env("AWS_CONTAINER_CREDENTIALS_FULL_URI", None, Text);
 pub const ENV_CONTAINER_TOKEN_FILE: Key = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", None, Text);
+/// The variables `AwsEnvironment` reads.
+pub const ENV_VARIABLES: &[&Key] = &[
+    &ENV_ACCESS_KEY, &ENV_SECRET_KEY, &ENV_SESSION_TOKEN, &ENV_PROFILE, &ENV_CREDENTIALS_FILE, &ENV_CONFIG_FILE,
+    &ENV_WEB_IDENTITY_TOKEN_FILE, &ENV_ROLE_ARN, &ENV_ROLE_SESSION_NAME, &ENV_CONTAINER_URI, &ENV_CONTAINER_FULL_URI,
+    &ENV_CONTAINER_TOKEN_FILE,
+];
 pub const IO_THREADS: Key = Key { name: "COMMITFS_IO_THREADS", alias: None, scope: Env, kind: Count { min: 1 }, default: Value("2"), reader: Reader::Runtime };
 
 /// The whole table, in README order.

@@ -21,7 +21,7 @@ pub use credentials::{AwsEnvironment, CredentialSettings, ProviderList, RoleSett
 pub use endpoint::{region_of_endpoint, resolve_endpoint, resolve_region, Endpoint};
 pub use keys::*;
 pub use parse::{parse_bool, parse_count, parse_duration_ms, parse_size};
-pub use request::{Checksum, Encryption, NetworkSettings, Proxy, RequestSettings};
+pub use request::{Checksum, Encryption, NetworkSettings, Proxy, RequestSettings, Trust};
 pub use s3a::{s3a_key_status, warn_unsupported, KeyStatus, IGNORED};
 pub use typed::{io_threads, CopyMode, JvmSettings, ObjectSettings, PolicySettings, PosixSettings, RecoverySettings, RenameStrategy, RetrySettings, Secret};
 

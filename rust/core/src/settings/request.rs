@@ -150,6 +150,8 @@ pub struct Proxy {
     pub url: String,
     pub username: Option<Secret>,
     pub password: Option<Secret>,
+    /// Hosts that bypass the proxy: comma-separated names, domains (`.example.com`), IPs or CIDRs.
+    pub no_proxy: Option<String>,
 }
 
 impl Proxy {
@@ -170,16 +172,20 @@ impl Proxy {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NetworkSettings {
     pub proxy: Option<Proxy>,
-    /// Hosts that bypass the proxy: comma-separated names, domains (`.example.com`), IPs or CIDRs.
-    pub no_proxy: Option<String>,
     /// Idle connections kept per host (`connection.maximum`).
     pub max_idle_per_host: Option<usize>,
     /// Longest wait for data on an open connection (`connection.timeout`).
     pub socket_timeout: Option<Duration>,
-    /// PEM file of CA certificates trusted in addition to the system's.
+    pub trust: Trust,
+}
+
+/// Certificate authorities trusted in addition to the system's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trust {
+    /// PEM file of CA certificates (`connection.ssl.ca-bundle`).
     pub ca_bundle: Option<String>,
     /// The JVM's default trust anchors (PEM), passed by the JVM face with `connection.ssl.trust-jvm`.
-    pub jvm_trust_anchors: Option<String>,
+    pub jvm_anchors: Option<String>,
 }
 
 impl NetworkSettings {
@@ -192,11 +198,9 @@ impl NetworkSettings {
         }
         Ok(NetworkSettings {
             proxy: read_proxy(s)?,
-            no_proxy: s.word(&NO_PROXY)?,
             max_idle_per_host: s.number_opt(&CONNECTION_MAXIMUM)?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             socket_timeout: s.number_opt(&SOCKET_TIMEOUT)?.filter(|ms| *ms > 0).map(Duration::from_millis),
-            ca_bundle,
-            jvm_trust_anchors: read_jvm_anchors(s)?,
+            trust: Trust { ca_bundle, jvm_anchors: read_jvm_anchors(s)? },
         })
     }
 }
@@ -250,7 +254,7 @@ fn read_proxy(s: &Settings<'_>) -> Result<Option<Proxy>> {
     if url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_string)).is_none() {
         return Err(bad("not a valid host"));
     }
-    Ok(Some(Proxy { url, username, password }))
+    Ok(Some(Proxy { url, username, password, no_proxy: s.word(&NO_PROXY)? }))
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ pub use refresh::{Fetch, Fetched, Refreshing};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::settings::{ENV_ACCESS_KEY, ENV_CONTAINER_FULL_URI, ENV_CONTAINER_TOKEN_FILE, ENV_CONTAINER_URI, ENV_PROFILE};
+use crate::settings::{ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_WEB_IDENTITY_TOKEN_FILE};
 use crate::settings::{ObjectSettings, ProviderList};
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::client::{HttpConnector, ReqwestConnector, StaticCredentialProvider};
@@ -159,19 +161,19 @@ impl Builder<'_> {
         Ok(match kind_of(class) {
             Some(Kind::Simple) => keys(false),
             Some(Kind::Temporary) => keys(true),
-            Some(Kind::Environment) => match (pair(&env.access_key), pair(&env.secret_key)) {
-                (Some(key_id), Some(secret_key)) => Entry::Static(AwsCredential { key_id, secret_key, token: pair(&env.session_token) }),
+            Some(Kind::Environment) => match (pair(&env.secret(&ENV_ACCESS_KEY)), pair(&env.secret(&ENV_SECRET_KEY))) {
+                (Some(key_id), Some(secret_key)) => Entry::Static(AwsCredential { key_id, secret_key, token: pair(&env.secret(&ENV_SESSION_TOKEN)) }),
                 _ => Entry::Absent("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY not set".into()),
             },
             Some(Kind::Profile) => match profile::load(env).map_err(|e| Error::invalid(format!("{}: {class}: {e}", list.key)))? {
                 Some(profile::Profile::Static(c)) => Entry::Static(c),
                 Some(profile::Profile::Process(p)) => Entry::Dynamic(Arc::new(Refreshing::new(class, Box::new(p), None))),
-                None => Entry::Absent(format!("no profile {} in the AWS credentials or config file", env.profile.as_deref().unwrap_or("default"))),
+                None => Entry::Absent(format!("no profile {} in the AWS credentials or config file", env.var(&ENV_PROFILE).unwrap_or_else(|| "default".into()))),
             },
-            Some(Kind::WebIdentity) => match (&env.web_identity_token_file, &env.role_arn) {
+            Some(Kind::WebIdentity) => match (env.var(&ENV_WEB_IDENTITY_TOKEN_FILE), env.var(&ENV_ROLE_ARN)) {
                 (Some(file), Some(arn)) => {
-                    let session = env.role_session_name.clone().unwrap_or_else(|| session_name("web-identity"));
-                    Entry::Dynamic(self.sts(class, arn, session, sts::Caller::WebIdentity(file.clone()))?)
+                    let session = env.var(&ENV_ROLE_SESSION_NAME).unwrap_or_else(|| session_name("web-identity"));
+                    Entry::Dynamic(self.sts(class, &arn, session, sts::Caller::WebIdentity(file))?)
                 }
                 _ => Entry::Absent("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN not set".into()),
             },
@@ -245,9 +247,9 @@ impl Builder<'_> {
     fn instance(&self) -> Result<AwsCredentialProvider> {
         let env = &self.settings.credentials.env;
         let mut b = AmazonS3Builder::new().with_bucket_name(self.bucket).with_region(&self.region);
-        if let Some(uri) = &env.container_relative_uri {
+        if let Some(uri) = env.var(&ENV_CONTAINER_URI) {
             b = b.with_config(AmazonS3ConfigKey::ContainerCredentialsRelativeUri, uri);
-        } else if let (Some(uri), Some(file)) = (&env.container_full_uri, &env.container_token_file) {
+        } else if let (Some(uri), Some(file)) = (env.var(&ENV_CONTAINER_FULL_URI), env.var(&ENV_CONTAINER_TOKEN_FILE)) {
             b = b.with_config(AmazonS3ConfigKey::ContainerCredentialsFullUri, uri).with_config(AmazonS3ConfigKey::ContainerAuthorizationTokenFile, file);
         }
         let store = b.build().map_err(|e| Error::invalid(format!("cannot set up instance credentials: {e}")))?;

@@ -4,6 +4,7 @@
 //! `credential_process` whose JSON answer is cached until its `Expiration`.
 
 use super::refresh::{Fetch, Fetched};
+use crate::settings::{ENV_CONFIG_FILE, ENV_CREDENTIALS_FILE, ENV_PROFILE};
 use crate::settings::AwsEnvironment;
 use async_trait::async_trait;
 use object_store::aws::AwsCredential;
@@ -19,12 +20,12 @@ pub enum Profile {
 
 /// The profile named by the environment, `Ok(None)` when neither file has it.
 pub fn load(env: &AwsEnvironment) -> Result<Option<Profile>, String> {
-    let name = env.profile.clone().unwrap_or_else(|| "default".into());
+    let name = env.var(&ENV_PROFILE).unwrap_or_else(|| "default".into());
     let home = std::env::var("HOME").unwrap_or_default();
-    let path = |given: &Option<String>, default: &str| given.clone().unwrap_or_else(|| format!("{home}/.aws/{default}"));
+    let path = |given: Option<String>, default: &str| given.unwrap_or_else(|| format!("{home}/.aws/{default}"));
     let mut found: HashMap<String, String> = HashMap::new();
     // The config file first, so the credentials file wins where both set a key (the SDK's order).
-    for (file, section) in [(path(&env.config_file, "config"), config_section(&name)), (path(&env.credentials_file, "credentials"), name.clone())] {
+    for (file, section) in [(path(env.var(&ENV_CONFIG_FILE), "config"), config_section(&name)), (path(env.var(&ENV_CREDENTIALS_FILE), "credentials"), name.clone())] {
         let text = match std::fs::read_to_string(&file) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,

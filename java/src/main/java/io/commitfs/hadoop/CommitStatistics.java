@@ -22,21 +22,18 @@ import org.apache.hadoop.fs.statistics.MeanStatistic;
  */
 final class CommitStatistics extends StorageStatistics implements IOStatistics {
   /** The core's request kinds (rust/core/src/object/counting.rs) that S3A also counts, by S3A's name. */
-  private static final Map<String, String> S3A_NAMES = new HashMap<>();
+  private static final Map<String, String> S3A_NAMES = pairs(
+      "HEAD=object_metadata_request LIST=object_list_request GET=action_http_get_request PUT=object_put_request "
+          + "COPY=object_copy_requests DELETE=object_delete_request DELETE_OBJECTS=object_bulk_delete_request "
+          + "MPU_CREATE=object_multipart_initiated MPU_PART=multipart_upload_part_put "
+          + "MPU_COMPLETE=multipart_upload_completed MPU_ABORT=object_multipart_aborted LIST_UPLOADS=object_multipart_list");
 
-  static {
-    S3A_NAMES.put("HEAD", "object_metadata_request");
-    S3A_NAMES.put("LIST", "object_list_request");
-    S3A_NAMES.put("GET", "action_http_get_request");
-    S3A_NAMES.put("PUT", "object_put_request");
-    S3A_NAMES.put("COPY", "object_copy_requests");
-    S3A_NAMES.put("DELETE", "object_delete_request");
-    S3A_NAMES.put("DELETE_OBJECTS", "object_bulk_delete_request");
-    S3A_NAMES.put("MPU_CREATE", "object_multipart_initiated");
-    S3A_NAMES.put("MPU_PART", "multipart_upload_part_put");
-    S3A_NAMES.put("MPU_COMPLETE", "multipart_upload_completed");
-    S3A_NAMES.put("MPU_ABORT", "object_multipart_aborted");
-    S3A_NAMES.put("LIST_UPLOADS", "object_multipart_list");
+  private static Map<String, String> pairs(String table) {
+    Map<String, String> map = new HashMap<>();
+    for (String pair : table.split(" ")) {
+      map.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+    }
+    return map;
   }
 
   /** Total S3 requests of every kind (retries included). */
