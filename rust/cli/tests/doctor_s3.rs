@@ -58,6 +58,7 @@ fn doctor_trusts_seaweedfs_in_header_mode() {
     ]);
     assert_eq!(code, 0, "{t}");
     assert!(row(&t, "signing region").contains("eu-west-3 (from fs.s3a.endpoint.region)"), "{t}");
+    assert!(row(&t, "credential source").contains("static keys (access.key / secret.key; aws.credentials.provider unset)"), "{t}");
     assert!(row(&t, "encryption").contains("SSE-S3"), "{t}");
     assert!(row(&t, "requester pays").contains("on"), "{t}");
     assert!(row(&t, "write with these settings").contains(" ok "), "{t}");
@@ -88,8 +89,13 @@ fn doctor_refuses_moto_in_header_mode_and_trusts_it_in_multipart_mode() {
     assert!(row(&t, "copy mode header").contains("IGNORED"), "{t}");
     assert!(row(&t, "configured copy mode").contains("FAIL"), "{t}");
     assert!(t.contains("Fix: set fs.s3c.copy-if-not-exists=multipart"), "{t}");
-    let (code, t) = doctor(&s, &["-D", "fs.s3c.copy-if-not-exists=multipart"]);
+    let providers = "fs.s3a.aws.credentials.provider=org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider,\
+                     org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider";
+    let (code, t) = doctor(&s, &["-D", "fs.s3c.copy-if-not-exists=multipart", "-D", providers]);
     assert_eq!(code, 0, "{t}");
+    let source = row(&t, "credential source");
+    assert!(source.contains("fs.s3a.aws.credentials.provider: TemporaryAWSCredentialsProvider skipped ("), "{t}");
+    assert!(source.contains("; SimpleAWSCredentialsProvider (access.key / secret.key)"), "{t}");
     assert!(row(&t, "multipart completion race").contains("held: 1 of"), "{t}");
     assert!(row(&t, "rename without overwrite").contains(" ok "), "{t}");
     assert!(row(&t, "rename mode").contains("copy: renames copy then delete"), "moto has no RenameObject: {t}");

@@ -20,14 +20,21 @@ pub struct FileStatus {
     pub group: String,
     /// Permission bits (`0o7777` mask).
     pub permission: u32,
+    /// The object's ETag as the store sends it (HEAD and LIST agree); empty where the store has none
+    /// (POSIX, directories).
+    pub etag: String,
 }
 
 impl FileStatus {
+    /// A file of an object store, with the object's ETag.
+    pub fn object(path: FsPath, len: u64, modified_ms: i64, etag: Option<String>) -> Self {
+        FileStatus { etag: etag.unwrap_or_default(), ..Self::file(path, len, modified_ms) }
+    }
     pub fn file(path: FsPath, len: u64, modified_ms: i64) -> Self {
-        FileStatus { path, len, is_dir: false, modified_ms, owner: String::new(), group: String::new(), permission: 0o666 }
+        FileStatus { path, len, is_dir: false, modified_ms, owner: String::new(), group: String::new(), permission: 0o666, etag: String::new() }
     }
     pub fn dir(path: FsPath, modified_ms: i64) -> Self {
-        FileStatus { path, len: 0, is_dir: true, modified_ms, owner: String::new(), group: String::new(), permission: 0o777 }
+        FileStatus { path, len: 0, is_dir: true, modified_ms, owner: String::new(), group: String::new(), permission: 0o777, etag: String::new() }
     }
 }
 
@@ -47,11 +54,14 @@ pub struct CreateOptions {
     /// The published file's permission bits (Hadoop's create permission with the umask applied); `None`:
     /// `0o666` less the process umask. Stores without permissions ignore it.
     pub permission: Option<u32>,
+    /// The permission bits of missing parent directories the create makes (Hadoop's 0777 less the umask,
+    /// as RawLocalFileSystem gives them); `None`: `0o777` less the process umask.
+    pub parent_permission: Option<u32>,
 }
 
 impl CreateOptions {
     pub fn new(overwrite: bool) -> Self {
-        CreateOptions { overwrite, permission: None }
+        CreateOptions { overwrite, permission: None, parent_permission: None }
     }
 }
 
@@ -96,6 +106,8 @@ pub struct Capabilities {
     pub permissions: bool,
     /// A whole tree lists in flat pages (`list_tree_page`: one request per 1,000 keys on S3).
     pub flat_listing: bool,
+    /// File statuses carry the store's ETag (`FileStatus::etag`): object stores.
+    pub etags: bool,
 }
 
 /// An open file. Reads are positional so one reader serves concurrent positioned reads.
@@ -122,6 +134,9 @@ pub trait Reader: Send + Sync {
             })
             .collect()
     }
+    /// Drops what the reader holds between reads (the current block, GETs in flight): Hadoop's
+    /// `unbuffer`. The next read fetches again. Readers that hold nothing need not override it.
+    fn release_buffers(&self) {}
 }
 
 /// A file being written. Nothing is visible at the final path until `commit` returns Ok (G2).

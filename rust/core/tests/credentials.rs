@@ -11,6 +11,7 @@ use commitfs_core::{Config, FsPath};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use support::*;
+use support::wire::WireProxy;
 
 const PROVIDER: &str = "fs.s3a.aws.credentials.provider";
 
@@ -159,6 +160,7 @@ fn environment_sources_profile_process_web_identity_pod_identity() {
 
     signatures_checked_on_seaweedfs(&credentials);
     eks_pod_identity(&server, &dir);
+    profile_assumes_its_role(&server, &config);
 
     std::env::set_var("AWS_WEB_IDENTITY_TOKEN_FILE", &token);
     std::env::set_var("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/irsa");
@@ -227,4 +229,76 @@ fn eks_pod_identity(server: &Server, dir: &std::path::Path) {
     assert!(requests.contains("GET /v1/credentials") && requests.to_ascii_lowercase().contains("authorization: eks-pod-token"), "{requests}");
     std::env::remove_var("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     std::env::remove_var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+}
+
+/// The STS calls a recording front before moto saw: each one's form parameters and headers.
+fn sts_calls(sts: &WireProxy) -> Vec<serde_json::Value> {
+    sts.requests().into_iter().filter(|r| r["form"]["Action"].as_str().is_some_and(|a| a.starts_with("AssumeRole"))).collect()
+}
+
+/// AssumeRole's optional parameters reach STS: `assumed.role.external.id` and `assumed.role.policy`
+/// (a recording front before moto's STS shows the form each call sent), signed with the source keys.
+#[test]
+fn assume_role_sends_the_external_id_and_session_policy() {
+    let server = server("moto");
+    let sts = WireProxy::start(&["--upstream", &server.endpoint]);
+    let sts_url = format!("http://127.0.0.1:{}", sts.port);
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let extra = [
+        (PROVIDER, "org.apache.hadoop.fs.s3a.auth.AssumedRoleCredentialProvider"),
+        ("fs.s3a.assumed.role.arn", "arn:aws:iam::123456789012:role/third-party"),
+        ("fs.s3a.assumed.role.external.id", "Ext-42"),
+        ("fs.s3a.assumed.role.policy", policy),
+        ("fs.s3a.assumed.role.session.duration", "15m"),
+        ("fs.s3a.assumed.role.sts.endpoint", sts_url.as_str()),
+    ];
+    let id = key_id(&conf(&server, &extra), &server.bucket);
+    assert_ne!(id, server.access_key, "an STS session");
+    let calls = sts_calls(&sts);
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    let form = &calls[0]["form"];
+    assert_eq!((form["Action"].as_str(), form["RoleArn"].as_str()), (Some("AssumeRole"), Some("arn:aws:iam::123456789012:role/third-party")));
+    assert_eq!((form["ExternalId"].as_str(), form["Policy"].as_str(), form["DurationSeconds"].as_str()), (Some("Ext-42"), Some(policy), Some("900")));
+    let auth = calls[0]["headers"]["authorization"].as_str().unwrap_or("");
+    assert!(auth.contains(&format!("Credential={}/", server.access_key)), "signed with the source keys: {auth}");
+    // Without the keys the call carries neither parameter.
+    let plain = WireProxy::start(&["--upstream", &server.endpoint]);
+    let plain_url = format!("http://127.0.0.1:{}", plain.port);
+    let bare = [extra[0], extra[1], ("fs.s3a.assumed.role.sts.endpoint", plain_url.as_str())];
+    key_id(&conf(&server, &bare), &server.bucket);
+    let form = &sts_calls(&plain)[0]["form"];
+    assert!(form.get("ExternalId").is_none() && form.get("Policy").is_none(), "{form}");
+}
+
+/// A profile with `role_arn` and `source_profile` assumes the role with the source profile's keys,
+/// sending the profile's `external_id`, `role_session_name` and `duration_seconds` (called from the
+/// environment test: it sets `AWS_PROFILE`).
+fn profile_assumes_its_role(server: &Server, config: &std::path::Path) {
+    let sts = WireProxy::start(&["--upstream", &server.endpoint]);
+    let sts_url = format!("http://127.0.0.1:{}", sts.port);
+    let mut text = std::fs::read_to_string(config).unwrap();
+    text.push_str(
+        "[profile src]\naws_access_key_id = SOURCEKEY\naws_secret_access_key = s\n\
+         [profile analyst]\nrole_arn = arn:aws:iam::123456789012:role/analyst\nsource_profile = src\n\
+         external_id = prof-ext\nrole_session_name = analyst-session\nduration_seconds = 1200\n\
+         [profile orphan]\nrole_arn = arn:aws:iam::123456789012:role/x\n",
+    );
+    std::fs::write(config, text).unwrap();
+    std::env::set_var("AWS_PROFILE", "analyst");
+    let profile = [(PROVIDER, "ProfileCredentialsProvider"), ("fs.s3a.assumed.role.sts.endpoint", sts_url.as_str())];
+    let id = key_id(&conf(server, &profile), &server.bucket);
+    assert!(id != "SOURCEKEY" && !id.is_empty(), "an STS session: {id}");
+    round_trip(&Fixture::s3("moto", &profile), &fresh_base("profile-role"), "r");
+    let calls = sts_calls(&sts);
+    assert!(!calls.is_empty());
+    for call in &calls {
+        let form = &call["form"];
+        assert_eq!(form["RoleArn"].as_str(), Some("arn:aws:iam::123456789012:role/analyst"), "{call}");
+        assert_eq!((form["ExternalId"].as_str(), form["RoleSessionName"].as_str(), form["DurationSeconds"].as_str()), (Some("prof-ext"), Some("analyst-session"), Some("1200")));
+        assert!(call["headers"]["authorization"].as_str().unwrap_or("").contains("Credential=SOURCEKEY/"), "{call}");
+    }
+    std::env::set_var("AWS_PROFILE", "orphan");
+    let err = provider_for("s3c", &server.bucket, &conf(server, &profile)).unwrap_err().to_string();
+    assert!(err.contains("AWS profile orphan has role_arn but no source_profile"), "{err}");
+    std::env::remove_var("AWS_PROFILE");
 }

@@ -89,7 +89,7 @@ fn expand(k: &str) -> String {
     k.replace('@', "fs.s3c.").replace('!', "fs.commitfs.")
 }
 
-/// Endpoint, region, path-style, TLS and proxy settings, one per line: resolving them and building the
+/// Endpoint, region, path-style, TLS, proxy, canned ACL, pool size and storage class settings, one per line: resolving them and building the
 /// S3 store from them (object_store's client, no request sent) refuses bad values with errors and never
 /// panics; an accepted endpoint is an http(s) URL with a host, and IP or `localhost` hosts go path-style.
 pub fn check_endpoint(data: &[u8]) {
@@ -98,6 +98,7 @@ pub fn check_endpoint(data: &[u8]) {
     let mut next = || f.next().unwrap_or("").to_string();
     let (endpoint, region, path_style, ssl) = (next(), next(), next(), next());
     let (proxy_host, proxy_port, no_proxy, bucket) = (next(), next(), next(), next());
+    let (acl, max_connections, storage_class) = (next(), next(), next());
     let (ps, tls) = (path_style.len() % 2 == 1, ssl.len() % 2 == 0);
     if let Ok(e) = settings::resolve_endpoint("fs.s3c.endpoint", Some(&endpoint), tls, ps) {
         let url = e.url.as_deref().expect("an endpoint was given");
@@ -117,6 +118,9 @@ pub fn check_endpoint(data: &[u8]) {
         ("fs.s3a.proxy.host", if data.len() % 3 == 0 { proxy_host.as_str() } else { "" }),
         ("fs.s3a.proxy.port", port),
         ("fs.s3c.proxy.no-proxy", no_proxy.as_str()),
+        ("fs.s3a.acl.default", acl.as_str()),
+        ("fs.s3a.connection.maximum", max_connections.as_str()),
+        ("fs.s3a.create.storage.class", storage_class.as_str()),
         ("fs.s3a.access.key", "AK"),
         ("fs.s3a.secret.key", "SK"),
     ]);

@@ -26,6 +26,7 @@ const PIECES: &[&str] = &[
     "copy-if-not-exists", "header", "multipart", "unsafe", "true", "false", "K", "M", "G", "T", "ms", "s", "h",
     "18446744073709551615", "99999999999", "-1", "http://127.0.0.1:1", "https://", "multipart.size", "path.style.access",
     "scheme.x.backend", "memory", "s3", "posix", "connection.ssl.enabled", "list.verify-directories", "auto",
+    "bucket-owner-full-control", "BucketOwnerFullControl", "private", "acl.default", "connection.maximum", "STANDARD_IA",
 ];
 
 fn input(rng: &mut Rng) -> Vec<u8> {
@@ -91,15 +92,16 @@ fn configuration() {
     run("config", &seeds, config_input, commitfs_fuzz::check_config);
 }
 
-/// Endpoint, region, path-style, TLS and proxy lines (see `check_endpoint`).
+/// Endpoint, region, path-style, TLS, proxy, ACL, pool-size and storage-class lines (see `check_endpoint`).
 fn endpoint_input(rng: &mut Rng) -> Vec<u8> {
     const PARTS: &[&str] = &[
         "http://", "https://", "127.0.0.1", "[::1]", "::1", "localhost", "s3.eu-west-1.amazonaws.com", "s3-", ".amazonaws.com",
         "bucket.", ":", ":9000", ":0", ":99999", "/", "/path", "@", "user:pw@", "?", "#", " ", "%", "1", "256.1.1.1", "eu-west-1",
         "us-east-1", "", "true", "false", "..", "-", "_", "xn--", "é", "\u{0}", "proxy.corp", "8080", ".example.com,10.0.0.0/8",
+        "bucket-owner-full-control", "BucketOwnerFullControl", "Private", "public_read", "0", "18446744073709551615", "standard_ia",
     ];
     let mut s = Vec::new();
-    for line in 0..8 {
+    for line in 0..11 {
         if line > 0 {
             s.push(b'\n');
         }
@@ -116,6 +118,7 @@ fn endpoint_input(rng: &mut Rng) -> Vec<u8> {
 #[test]
 fn endpoints_and_proxies() {
     let seeds = ["127.0.0.1:9000\n\n\n", "http://127.0.0.1:9000\neu-west-1\n\nx", "https://s3.eu-west-1.amazonaws.com\n\n\n\nproxy\n8080",
-        "http://[::1]:9000\n\nx\n\n::1\n3128\n.example.com", "http://localhost\n\n\n\n\n\n\nmy.bucket", "http://10.0.0.1\n\n\n\n\n\n\nBad_Bucket"];
+        "http://[::1]:9000\n\nx\n\n::1\n3128\n.example.com", "http://localhost\n\n\n\n\n\n\nmy.bucket", "http://10.0.0.1\n\n\n\n\n\n\nBad_Bucket",
+        "http://127.0.0.1:1\n\n\n\n\n\n\nb\nbucket-owner-full-control\n18446744073709551615\nglacier_ir"];
     run("endpoint", &seeds, endpoint_input, commitfs_fuzz::check_endpoint);
 }

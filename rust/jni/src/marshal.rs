@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! page   := i32 count, entry*, u8 has_next, [str next]
-//! entry  := u8 relative, str path, i64 len, i64 modified_ms, i32 permission, u8 is_dir, str owner, str group
+//! entry  := u8 relative, str path, i64 len, i64 modified_ms, i32 permission, u8 is_dir, str owner, str group,
+//!           str etag (empty: none)
 //! str    := i32 byte_length, UTF-8 bytes
 //! ```
 //! `relative = 1` means `path` is a name below the listed directory; else it is the full path.
@@ -148,6 +149,7 @@ impl Encoder {
         self.u8(s.is_dir as u8);
         self.str(&s.owner);
         self.str(&s.group);
+        self.str(&s.etag);
     }
 
     pub fn page(&mut self, page: &ListPage, dir: &FsPath) {

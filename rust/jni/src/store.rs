@@ -51,7 +51,7 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_release<'l>(mut env: Env
 }
 
 /// Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions;
-/// bit 4: flat tree listing.
+/// bit 4: flat tree listing; bit 5: ETags in statuses.
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, fs: jlong) -> jint {
     run(&mut env, |_| {
@@ -60,13 +60,15 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env
             | (c.implicit_directories as jint) << 1
             | (c.durable_close as jint) << 2
             | (c.permissions as jint) << 3
-            | (c.flat_listing as jint) << 4)
+            | (c.flat_listing as jint) << 4
+            | (c.etags as jint) << 5)
     })
 }
 
-/// The status of `path` into `out` (`marshal::status_slots`): primitives only, no Java object built here.
-/// `file_first`: the path is usually a file (`FileSystem::status`: a HEAD on S3), else usually a directory
-/// or nothing (`FileSystem::status_in_one_look`: one LIST).
+/// The status of `path` into `out` (`marshal::status_slots`): primitives only, no Java object built here
+/// but the ETag, returned (null where the store has none). `file_first`: the path is usually a file
+/// (`FileSystem::status`: a HEAD on S3), else usually a directory or nothing
+/// (`FileSystem::status_in_one_look`: one LIST).
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_status<'l>(
     mut env: EnvUnowned<'l>,
@@ -75,11 +77,12 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_status<'l>(
     path: JByteArray<'l>,
     out: JLongArray<'l>,
     file_first: jboolean,
-) {
+) -> JString<'l> {
     run(&mut env, |env| {
         let (fs, p) = (store(fs)?, marshal::path(env, &path)?);
         let status = if file_first { fs.status(&p)? } else { fs.status_in_one_look(&p)? };
-        Ok(out.set_region(env, 0, &marshal::status_slots(&status))?)
+        out.set_region(env, 0, &marshal::status_slots(&status))?;
+        Ok(if status.etag.is_empty() { JString::null() } else { env.new_string(&status.etag)? })
     })
 }
 

@@ -185,6 +185,13 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_readRanges<'l>(
     })
 }
 
+/// Drops the reader's buffers and read-ahead (Hadoop's unbuffer); the reader stays open.
+#[no_mangle]
+pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_unbuffer<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, r: jlong) {
+    // SAFETY: NativeObject passes a live handle or 0.
+    run(&mut env, |_| Ok(unsafe { borrow::<ReaderBox>(r, READER)? }.release_buffers()))
+}
+
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_closeReader<'l>(mut env: EnvUnowned<'l>, _c: JClass<'l>, r: jlong) {
     // SAFETY: called once by NativeObject.close with the handle it just took.
@@ -199,10 +206,15 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_create<'l>(
     path: JByteArray<'l>,
     overwrite: jboolean,
     permission: jint,
+    parent_permission: jint,
     performance: jboolean,
 ) -> jlong {
     run(&mut env, |env| {
-        let opts = commitfs_core::CreateOptions { overwrite, permission: crate::store::mode(permission) };
+        let opts = commitfs_core::CreateOptions {
+            overwrite,
+            permission: crate::store::mode(permission),
+            parent_permission: crate::store::mode(parent_permission),
+        };
         let writer = open_writer(fs, env, &path, &opts, performance)?;
         Ok(into_handle::<WriterBox>(Mutex::new(WriterHandle { writer, buffer: None })))
     })

@@ -1,5 +1,5 @@
 //! What every request to the bucket carries, as commitfs resolved it (signing region and where it came
-//! from, encryption, requester pays, storage class, proxy, extra CAs), and whether the bucket accepts a
+//! from, the credential source (provider names, never a secret), encryption, requester pays, storage class, proxy, extra CAs), and whether the bucket accepts a
 //! write with it: an encrypted object PUT (object_store's path) and a `dir/` marker PUT (commitfs's raw
 //! path), each read back and removed. A bucket policy that demands SSE-KMS, a KMS key the credentials
 //! may not use, or a requester-pays bucket without the header fail here, before a job does.
@@ -25,6 +25,8 @@ pub fn probe(loc: &Location, conf: &Config, report: &mut Report) -> Result<()> {
         "the default".to_string()
     };
     report.add("signing region", Verdict::Info, format!("{} (from {from})", settings.region));
+    let source = commitfs_core::object::credentials::describe(&loc.scheme, &loc.authority, &settings)?;
+    report.add("credential source", Verdict::Info, source);
     let r = &settings.requests;
     let encryption = r.encryption.as_ref().map_or("none (the bucket's default encryption applies)".to_string(), |e| e.describe());
     report.add("encryption", Verdict::Info, encryption.clone());
@@ -56,6 +58,13 @@ pub fn probe(loc: &Location, conf: &Config, report: &mut Report) -> Result<()> {
         Ok(b) if &b[..] == b"commitfs doctor" => report.add("write with these settings", Verdict::Ok, format!("a PUT with encryption {encryption} was accepted and read back")),
         Ok(_) => report.add("write with these settings", Verdict::Fail, "a PUT was accepted but read back different bytes".to_string()),
         Err(e) => report.add("write with these settings", Verdict::Fail, format!("the bucket refused a PUT with encryption {encryption}: {e}\n{hint}")),
+    }
+    if let Some(region) = backend.learned_region() {
+        report.add(
+            "bucket region",
+            Verdict::Info,
+            format!("{region}: the bucket refused requests signed for {}; they are signed for {region} now (cross-region access). Set fs.{}.endpoint.region={region}", settings.region, loc.scheme),
+        );
     }
     let marker = FsPath::parse(&format!("/_commitfs/doctor-{id}/marker"))?;
     let made = backend.mkdir(&marker).and_then(|()| backend.probe(&[Probe::Entry(&marker)]));

@@ -259,7 +259,7 @@ impl FileSystem {
                 match self.ask(Probe::Entry(&parent))? {
                     Some(s) if s.is_dir => {}
                     Some(_) => return Err(self.parent_is_file(p, &parent)),
-                    None => self.mkdirs(&parent)?,
+                    None => self.mkdirs_with(&parent, opts.parent_permission, opts.parent_permission)?,
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! |--------------------------------------------|---------------------|-----------------------|----------------------------------|
 //! | source is the root                         | InvalidArgument     | InvalidArgument       | InvalidArgument                  |
 //! | source missing                             | NotFound            | NotFound              | NotFound                         |
-//! | `src == dst`                               | Ok, nothing done    | AlreadyExists         | AlreadyExists                    |
+//! | `src == dst`                               | file: Ok; dir: AlreadyExists (false), nothing done | AlreadyExists | AlreadyExists    |
 //! | `dst` inside `src`                         | InvalidArgument     | InvalidArgument       | InvalidArgument                  |
 //! | `dst` a directory                          | move to `dst/name`  | AlreadyExists         | dir onto empty dir: delete, then rename (not atomic); non-empty: DirectoryNotEmpty; file onto dir: Io |
 //! | `dst` a file                               | AlreadyExists       | AlreadyExists         | file: atomic replace; dir: Io    |
@@ -38,9 +38,13 @@ pub enum RenameMode {
 }
 
 impl RenameMode {
-    /// The answer when `src == dst` and the source exists.
-    fn onto_itself(self, fs: &FileSystem, dst: &FsPath) -> Result<()> {
+    /// The answer when `src == dst` and the source exists. `Into`: true for a file, false for a directory
+    /// (filesystem.md leaves it open; POSIX, RawLocalFileSystem and S3A answer so).
+    fn onto_itself(self, fs: &FileSystem, dst: &FsPath, is_dir: bool) -> Result<()> {
         match self {
+            RenameMode::Into if is_dir => {
+                Err(Error::at(ErrorKind::AlreadyExists, fs.display(dst), "a directory renamed onto itself: nothing done"))
+            }
             RenameMode::Into => Ok(()),
             RenameMode::Exact => Err(Error::already_exists(fs.display(dst))),
             RenameMode::Replace => {
@@ -57,8 +61,8 @@ impl FileSystem {
             return Err(Error::at(ErrorKind::InvalidArgument, self.display(src), "the root directory cannot be renamed"));
         }
         if src == dst {
-            self.status(src)?;
-            return mode.onto_itself(self, dst);
+            let is_dir = self.status(src)?.is_dir;
+            return mode.onto_itself(self, dst, is_dir);
         }
         if dst.is_under_or_same(src) {
             return Err(Error::at(ErrorKind::InvalidArgument, self.display(dst),

@@ -101,16 +101,32 @@ impl HttpService for CountingService {
 }
 
 /// Wraps reqwest; remembers the client it built so our raw requests share its pool and its counters.
+/// From the outside in: the headers object_store cannot send, the cross-region layer (its second tries
+/// and `HEAD bucket` are counted), the counters, the `connection.maximum` bound, reqwest.
 #[derive(Debug, Default)]
 pub struct CountingConnector {
     pub counters: Arc<Counters>,
     pub client: Arc<Mutex<Option<HttpClient>>>,
+    pub cross_region: Arc<super::cross_region::CrossRegion>,
+    /// `connection.maximum`: requests on the wire at once (`None`: unbounded).
+    pub max_connections: Option<usize>,
+    /// Headers object_store cannot send (ACL, storage class of copies, SSE-C copy source), outermost.
+    pub wire_headers: Arc<super::wire_headers::WireHeaders>,
 }
 
 impl HttpConnector for CountingConnector {
     fn connect(&self, options: &ClientOptions) -> object_store::Result<HttpClient> {
-        let inner = ReqwestConnector::default().connect(options)?;
-        let client = HttpClient::new(CountingService { inner, counters: self.counters.clone() });
+        let mut inner = ReqwestConnector::default().connect(options)?;
+        if let Some(n) = self.max_connections {
+            let permits = Arc::new(tokio::sync::Semaphore::new(n.clamp(1, tokio::sync::Semaphore::MAX_PERMITS)));
+            inner = HttpClient::new(super::connection_limit::LimitedService { inner, permits });
+        }
+        let counted = HttpClient::new(CountingService { inner, counters: self.counters.clone() });
+        let mut client = HttpClient::new(super::cross_region::CrossRegionService { inner: counted, state: self.cross_region.clone() });
+        if !self.wire_headers.is_empty() {
+            let (headers, signer) = (self.wire_headers.clone(), self.cross_region.clone());
+            client = HttpClient::new(super::wire_headers::WireHeadersService { inner: client, headers, signer });
+        }
         *self.client.lock() = Some(client.clone());
         Ok(client)
     }

@@ -17,6 +17,8 @@ pub struct RawObject {
     pub key: String,
     pub size: u64,
     pub modified_ms: i64,
+    /// As the store sends it, quotes included; `None` where it sends none.
+    pub etag: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -112,7 +114,7 @@ impl RawKeys for MemoryKeys {
         let metas: Vec<_> = self.store.list(scope.as_ref()).try_collect().await.map_err(|e| super::map_err(e, req.prefix, "list"))?;
         let mut objects: Vec<RawObject> = metas
             .into_iter()
-            .map(|m| RawObject { key: Self::key_of(&m.location), size: m.size, modified_ms: m.last_modified.timestamp_millis() })
+            .map(|m| RawObject { key: Self::key_of(&m.location), size: m.size, modified_ms: m.last_modified.timestamp_millis(), etag: m.e_tag })
             .filter(|o| o.key.starts_with(req.prefix))
             .collect();
         objects.sort_by(|a, b| a.key.cmp(&b.key));

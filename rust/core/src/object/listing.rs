@@ -42,7 +42,7 @@ impl KeyWindow {
     /// A file or a directory at `p`, or nothing, if the window tells.
     pub(super) fn entry(&self, p: &FsPath) -> Option<Option<FileStatus>> {
         if let Some(o) = self.object(p.key()) {
-            return Some(Some(FileStatus::file(p.clone(), o.size, o.modified_ms)));
+            return Some(Some(FileStatus::object(p.clone(), o.size, o.modified_ms, o.etag.clone())));
         }
         self.has(p.key())?;
         self.any_under(&p.dir_prefix()).map(|dir| dir.then(|| FileStatus::dir(p.clone(), 0)))
@@ -61,7 +61,7 @@ impl Client {
             return Ok(None);
         }
         match self.store.head(&location(p)).await {
-            Ok(m) => Ok(Some(FileStatus::file(p.clone(), m.size, m.last_modified.timestamp_millis()))),
+            Ok(m) => Ok(Some(FileStatus::object(p.clone(), m.size, m.last_modified.timestamp_millis(), m.e_tag))),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(map_err(e, self.show(p), "read the status of")),
         }
@@ -200,7 +200,7 @@ impl Client {
                     continue; // the directory's own marker, or commitfs' reserved objects
                 }
                 if let Ok(child) = dir.child(name) {
-                    batch.push((o.key.clone(), FileStatus::file(child, o.size, o.modified_ms)));
+                    batch.push((o.key.clone(), FileStatus::object(child, o.size, o.modified_ms, o.etag.clone())));
                 }
             }
             let prefixes = self.confirmed_prefixes(page.prefixes, tuning).await?;
@@ -258,7 +258,7 @@ impl Client {
                     None => (o.key.as_str(), false),
                 };
                 let path = FsPath::parse(&format!("/{key}")).ok()?;
-                Some(if is_dir { FileStatus::dir(path, 0) } else { FileStatus::file(path, o.size, o.modified_ms) })
+                Some(if is_dir { FileStatus::dir(path, 0) } else { FileStatus::object(path, o.size, o.modified_ms, o.etag.clone()) })
             })
             .collect();
         Ok(Some(ListPage { entries, next }))

@@ -10,7 +10,9 @@
 
 mod block;
 mod client;
+mod connection_limit;
 mod counting;
+mod cross_region;
 pub mod credentials;
 mod delete;
 #[cfg(feature = "bench-hooks")]
@@ -30,6 +32,7 @@ mod retries;
 mod s3;
 mod sync;
 mod unreachable;
+mod wire_headers;
 mod writer;
 
 use crate::config::Config;
@@ -106,7 +109,8 @@ impl ObjectBackend {
         let settings = ObjectSettings::read(scheme, bucket, conf)?;
         crate::settings::warn_unsupported(conf, scheme);
         let built = s3::build(scheme, bucket, &settings, connector)?;
-        let client = Client::new(scheme, bucket, built.store, Arc::new(built.keys), Some(counters), settings.page_keys);
+        let mut client = Client::new(scheme, bucket, built.store, Arc::new(built.keys), Some(counters), settings.page_keys);
+        client.cross_region = Some(built.cross_region);
         Ok(Self::assemble(client, &settings, Some(built.copy_mode)))
     }
 
@@ -139,6 +143,11 @@ impl ObjectBackend {
     /// The object_store behind this backend (tests use it to plant objects S3A-style).
     pub fn store(&self) -> Arc<dyn ObjectStore> {
         self.0.client.store.clone()
+    }
+
+    /// The bucket's region if cross-region access found it differs from the configured one.
+    pub fn learned_region(&self) -> Option<String> {
+        self.0.client.cross_region.as_ref().and_then(|c| c.learned())
     }
 }
 

@@ -13,7 +13,8 @@ pub fn client_options(mut options: ClientOptions, n: &NetworkSettings) -> Result
             options = options.with_proxy_excludes(excludes);
         }
     }
-    if let Some(max) = n.max_idle_per_host {
+    // The bound on requests in flight is `connection_limit.rs`; the pool keeps no more idle ones.
+    if let Some(max) = n.max_connections {
         options = options.with_pool_max_idle_per_host(max);
     }
     if let Some(t) = n.socket_timeout {

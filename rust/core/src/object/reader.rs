@@ -36,6 +36,13 @@ struct Version {
 }
 
 impl ObjectReader {
+    /// Drops the current block and cancels the read-ahead window (Hadoop's unbuffer); the pinned
+    /// version (ETag) stays, so later reads still see the file this reader opened.
+    pub fn release(&self) {
+        *self.block.lock() = None;
+        self.ahead.lock().clear();
+    }
+
     /// One GET of the first block learns the length and ETag and pins the start of this version: a
     /// file up to `OPEN_BLOCK` bytes is then read as one consistent snapshot however it is overwritten.
     /// Only an empty file (which has no byte range) needs a second request. `readahead`: the first GET

@@ -2,27 +2,18 @@
 //!
 //! - object_store's requests: its builder sends the encryption headers on PUT, CreateMultipartUpload,
 //!   CopyObject (plus the copy-source SSE-C headers) and, for SSE-C, on every part, GET and HEAD; its
-//!   signer adds `x-amz-request-payer` to every request. The storage class is not a builder option, so
-//!   `WithStorageClass` adds it to every PUT and multipart upload.
+//!   signer adds `x-amz-request-payer` to every request.
 //! - commitfs's raw requests (`s3.rs`: LIST, `dir/` markers, DeleteObjects): `raw_put_headers` for the
-//!   marker PUTs, `AwsAuthorizer::with_request_payer` for all. Every header is added before signing:
-//!   S3 refuses `x-amz-*` headers that are not signed.
+//!   marker PUTs, `x-amz-request-payer` for all. Every header is added before signing: S3 refuses
+//!   `x-amz-*` headers that are not signed.
+//! - what neither builder nor raw requests say (canned ACL, storage class, the SSE-C copy source of
+//!   UploadPartCopy) is added to both in the HTTP client (`wire_headers.rs`).
 
 use crate::error::{Error, Result};
-use crate::settings::{Checksum, Encryption, RequestSettings};
-use async_trait::async_trait;
+use crate::settings::{Checksum, Encryption, RequestSettings, Secret};
 use base64::Engine;
-use bytes::Bytes;
-use futures::stream::BoxStream;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use object_store::aws::AmazonS3Builder;
-use object_store::path::Path;
-use object_store::{
-    Attribute, CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload,
-    PutResult,
-};
-use std::ops::Range;
-use std::sync::Arc;
 
 /// Configures object_store's own requests.
 pub fn apply(mut builder: AmazonS3Builder, r: &RequestSettings) -> Result<AmazonS3Builder> {
@@ -52,7 +43,7 @@ pub fn apply(mut builder: AmazonS3Builder, r: &RequestSettings) -> Result<Amazon
     })
 }
 
-/// The headers of a raw PUT of an object (a `dir/` marker): encryption and storage class.
+/// The headers of a raw PUT of an object (a `dir/` marker): its encryption.
 pub fn raw_put_headers(r: &RequestSettings) -> Result<HeaderMap> {
     let mut h = HeaderMap::new();
     let mut add = |name: &'static str, value: &str, sensitive: bool| -> Result<()> {
@@ -74,93 +65,31 @@ pub fn raw_put_headers(r: &RequestSettings) -> Result<HeaderMap> {
             }
         }
         Some(Encryption::CustomerKey(key)) => {
-            use md5::Digest;
-            let b64 = base64::engine::general_purpose::STANDARD;
-            let raw = b64.decode(key.expose()).map_err(|_| Error::invalid("the SSE-C key is not base64"))?;
             add("x-amz-server-side-encryption-customer-algorithm", "AES256", false)?;
             add("x-amz-server-side-encryption-customer-key", key.expose(), true)?;
-            add("x-amz-server-side-encryption-customer-key-md5", &b64.encode(md5::Md5::digest(&raw)), true)?;
+            add("x-amz-server-side-encryption-customer-key-md5", &customer_key_md5(key)?, true)?;
         }
-    }
-    if let Some(class) = &r.storage_class {
-        add("x-amz-storage-class", class, false)?;
     }
     Ok(h)
 }
 
-/// object_store's S3 store with the configured storage class on every PUT and multipart upload.
-#[derive(Debug)]
-pub struct WithStorageClass {
-    inner: Arc<dyn ObjectStore>,
-    class: String,
-}
-
-/// `store`, adding the storage class when one is configured.
-pub fn with_defaults(store: Arc<dyn ObjectStore>, r: &RequestSettings) -> Arc<dyn ObjectStore> {
-    match &r.storage_class {
-        Some(class) => Arc::new(WithStorageClass { inner: store, class: class.clone() }),
-        None => store,
-    }
-}
-
-impl std::fmt::Display for WithStorageClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (storage class {})", self.inner, self.class)
-    }
-}
-
-impl WithStorageClass {
-    fn class(&self, attributes: &mut object_store::Attributes) {
-        if attributes.get(&Attribute::StorageClass).is_none() {
-            attributes.insert(Attribute::StorageClass, self.class.clone().into());
-        }
-    }
-}
-
-#[async_trait]
-impl ObjectStore for WithStorageClass {
-    async fn put_opts(&self, location: &Path, payload: PutPayload, mut opts: PutOptions) -> object_store::Result<PutResult> {
-        self.class(&mut opts.attributes);
-        self.inner.put_opts(location, payload, opts).await
-    }
-    async fn put_multipart_opts(&self, location: &Path, mut opts: PutMultipartOptions) -> object_store::Result<Box<dyn MultipartUpload>> {
-        self.class(&mut opts.attributes);
-        self.inner.put_multipart_opts(location, opts).await
-    }
-    async fn get_opts(&self, location: &Path, options: GetOptions) -> object_store::Result<GetResult> {
-        self.inner.get_opts(location, options).await
-    }
-    async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> object_store::Result<Vec<Bytes>> {
-        self.inner.get_ranges(location, ranges).await
-    }
-    fn delete_stream(&self, locations: BoxStream<'static, object_store::Result<Path>>) -> BoxStream<'static, object_store::Result<Path>> {
-        self.inner.delete_stream(locations)
-    }
-    fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
-        self.inner.list(prefix)
-    }
-    fn list_with_offset(&self, prefix: Option<&Path>, offset: &Path) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
-        self.inner.list_with_offset(prefix, offset)
-    }
-    async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
-        self.inner.list_with_delimiter(prefix).await
-    }
-    async fn copy_opts(&self, from: &Path, to: &Path, options: CopyOptions) -> object_store::Result<()> {
-        self.inner.copy_opts(from, to, options).await
-    }
+/// The base64 MD5 of an SSE-C key (its `…-customer-key-md5` header).
+pub fn customer_key_md5(key: &Secret) -> Result<String> {
+    use md5::Digest;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let raw = b64.decode(key.expose()).map_err(|_| Error::invalid("the SSE-C key is not base64"))?;
+    Ok(b64.encode(md5::Md5::digest(&raw)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::Secret;
 
     #[test]
-    fn raw_puts_carry_the_encryption_and_storage_class() {
+    fn raw_puts_carry_the_encryption() {
         let key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_string();
         let r = RequestSettings {
             encryption: Some(Encryption::CustomerKey(crate::settings::Secret(key.clone()))),
-            storage_class: Some("STANDARD_IA".into()),
             ..Default::default()
         };
         let h = raw_put_headers(&r).unwrap();
@@ -168,7 +97,6 @@ mod tests {
         assert_eq!(h["x-amz-server-side-encryption-customer-key"], key.as_str());
         // MD5 of the 32 bytes "0123456789abcdef0123456789abcdef", base64.
         assert_eq!(h["x-amz-server-side-encryption-customer-key-md5"], "hRasmdxgYDKV3nvbahU1MA==");
-        assert_eq!(h["x-amz-storage-class"], "STANDARD_IA");
         let kms = RequestSettings {
             encryption: Some(Encryption::Kms { dual: true, key: Some(Secret("arn:k".into())), bucket_key: Some(false) }),
             ..Default::default()

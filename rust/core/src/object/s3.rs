@@ -18,17 +18,19 @@ use serde::Deserialize;
 pub use crate::settings::CopyMode;
 
 pub struct S3Settings {
-    /// object_store's S3 store, with the configured storage class on its writes.
+    /// object_store's S3 store.
     pub store: std::sync::Arc<dyn object_store::ObjectStore>,
     pub keys: S3Keys,
     pub copy_mode: CopyMode,
+    /// The bucket's region as cross-region access learns it.
+    pub cross_region: std::sync::Arc<super::cross_region::CrossRegion>,
 }
 
 /// AWS's URI encoding: everything but unreserved characters (and `/` in paths).
 const QUERY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 const PATH_ENCODE: &AsciiSet = &QUERY_ENCODE.remove(b'/');
 
-pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: CountingConnector) -> Result<S3Settings> {
+pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, mut connector: CountingConnector) -> Result<S3Settings> {
     if bucket.is_empty() {
         return Err(Error::invalid(format!("{scheme}:// URIs need a bucket: {scheme}://bucket/path")));
     }
@@ -39,6 +41,10 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: C
 
     let retries = super::retries::Retries::new(&settings.retry);
     let client_slot = connector.client.clone();
+    let cross_region = std::sync::Arc::new(super::cross_region::CrossRegion::new(settings.cross_region));
+    connector.cross_region = cross_region.clone();
+    connector.max_connections = settings.network.max_connections;
+    connector.wire_headers = std::sync::Arc::new(super::wire_headers::WireHeaders::new(&settings.requests)?);
     let mut builder = AmazonS3Builder::from_env()
         .with_client_options(super::network::client_options(retries.client_options(), &settings.network)?)
         .with_retry(retries.retry.clone())
@@ -76,22 +82,23 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, connector: C
         Error::invalid(format!("cannot configure S3 for bucket '{bucket}': {e}; check fs.{scheme}.endpoint and credentials"))
     })?;
     let client = client_slot.lock().clone().ok_or_else(|| Error::invalid("the S3 HTTP client was not created"))?;
+    let credentials = match signing {
+        Signing::Anonymous => None,
+        _ => Some(store.credentials().clone()),
+    };
+    cross_region.set_signer(super::cross_region::Signer { credentials: credentials.clone(), bucket_url: base.clone(), bucket: bucket.to_string() });
     let keys = S3Keys {
         client,
         base,
         region,
-        credentials: match signing {
-            Signing::Anonymous => None,
-            _ => Some(store.credentials().clone()),
-        },
+        credentials,
         bucket: bucket.to_string(),
         scheme: scheme.to_string(),
         retries,
         requester_pays: settings.requests.requester_pays,
         put_headers: super::request_options::raw_put_headers(&settings.requests)?,
     };
-    let store = super::request_options::with_defaults(std::sync::Arc::new(store), &settings.requests);
-    Ok(S3Settings { store, keys, copy_mode })
+    Ok(S3Settings { store: std::sync::Arc::new(store), keys, copy_mode, cross_region })
 }
 
 fn bucket_url(endpoint: Option<&str>, bucket: &str, region: &str, path_style: bool) -> Result<String> {
@@ -118,7 +125,7 @@ pub struct S3Keys {
     retries: super::retries::Retries,
     /// `x-amz-request-payer: requester` on every raw request.
     requester_pays: bool,
-    /// Encryption and storage class of raw object PUTs (`dir/` markers).
+    /// Encryption of raw object PUTs (`dir/` markers).
     put_headers: http::HeaderMap,
 }
 
@@ -141,6 +148,7 @@ struct ListedObject {
     #[serde(default)]
     size: u64,
     last_modified: Option<String>,
+    e_tag: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -314,7 +322,7 @@ impl RawKeys for S3Keys {
             objects: parsed
                 .contents
                 .into_iter()
-                .map(|o| RawObject { modified_ms: parse_ms(o.last_modified.as_deref()), key: o.key, size: o.size })
+                .map(|o| RawObject { modified_ms: parse_ms(o.last_modified.as_deref()), key: o.key, size: o.size, etag: o.e_tag })
                 .collect(),
             prefixes: parsed.common_prefixes.into_iter().map(|p| p.prefix).collect(),
             next: parsed.next_continuation_token.filter(|_| parsed.is_truncated),

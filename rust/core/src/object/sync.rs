@@ -67,7 +67,7 @@ impl Backend for ObjectBackend {
         self.0.client.show(p)
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true, permissions: false, flat_listing: true }
+        Capabilities { atomic_dir_rename: false, implicit_directories: true, durable_close: true, permissions: false, flat_listing: true, etags: true }
     }
     /// A lone `Entry` is one LIST whatever is there (a file, a directory, nothing), where a HEAD then a
     /// LIST would cost a directory or a missing path (Spark's `exists` checks) two requests in two round
@@ -125,6 +125,9 @@ impl Reader for ObjectReader {
     }
     fn read_ranges(&self, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
         block_on(self.ranges(ranges))
+    }
+    fn release_buffers(&self) {
+        self.release();
     }
 }
 

@@ -68,7 +68,11 @@ fn classify(e: &HttpError) -> Option<(&'static str, bool)> {
     } else if text.contains("dns error") || text.contains("failed to lookup address") || text.contains("name or service not known") {
         Some(("the host name does not resolve", true))
     } else if text.contains("certificate") {
-        Some(("its TLS certificate is not trusted", false))
+        Some((
+            "its TLS certificate is not trusted (a private CA? give its PEM in connection.ssl.ca-bundle, or in a JVM set \
+             connection.ssl.trust-jvm=true to trust the JVM's trust store)",
+            false,
+        ))
     } else if text.contains("invalidcontenttype") || text.contains("corrupt message") || text.contains("wrong version number") {
         Some(("the TLS handshake failed (is the endpoint plain http://? set connection.ssl.enabled=false or write http://)", false))
     } else {

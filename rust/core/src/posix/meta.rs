@@ -32,6 +32,7 @@ impl Names {
             owner: self.user(m.uid()),
             group: self.group(m.gid()),
             permission: m.mode() & 0o7777,
+            etag: String::new(),
         }
     }
 }

@@ -206,7 +206,7 @@ impl Backend for PosixBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { atomic_dir_rename: true, implicit_directories: false, durable_close: self.inner.fsync, permissions: true, flat_listing: false }
+        Capabilities { atomic_dir_rename: true, implicit_directories: false, durable_close: self.inner.fsync, permissions: true, flat_listing: false, etags: false }
     }
 
     /// One stat(2) answers any question about one path.

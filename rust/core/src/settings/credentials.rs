@@ -24,6 +24,10 @@ pub struct RoleSettings {
     pub duration: Duration,
     pub sts_endpoint: Option<String>,
     pub sts_region: Option<String>,
+    /// `ExternalId` of the AssumeRole call (a third party's role demands it).
+    pub external_id: Option<String>,
+    /// A JSON session policy narrowing the role's permissions.
+    pub policy: Option<String>,
     /// What signs the AssumeRole call itself (never itself an assumed role).
     pub providers: ProviderList,
 }
@@ -101,6 +105,8 @@ impl CredentialSettings {
                 duration: s.duration(&ROLE_SESSION_DURATION)?,
                 sts_endpoint: s.word(&ROLE_STS_ENDPOINT)?,
                 sts_region: s.word(&ROLE_STS_REGION)?,
+                external_id: s.word(&ROLE_EXTERNAL_ID)?,
+                policy: s.word(&ROLE_POLICY)?,
                 providers: role_providers,
             },
             env: AwsEnvironment::read(s)?,

@@ -21,6 +21,8 @@ pub const ENDPOINT: Key = bucket("endpoint", Text, Unset("AWS"), OBJ);
 pub const REGION: Key = Key { alias: Some("region"), ..bucket("endpoint.region", Text, Unset("`AWS_REGION`, else the endpoint's, else `us-east-1`"), OBJ) };
 pub const PATH_STYLE: Key = bucket("path.style.access", Bool, Value("false"), OBJ);
 pub const SSL: Key = bucket("connection.ssl.enabled", Bool, Value("true"), OBJ);
+/// A request refused for its signing region is signed again for the bucket's (`object/cross_region.rs`).
+pub const CROSS_REGION: Key = bucket("cross.region.access.enabled", Bool, Value("true"), OBJ);
 pub const ACCESS_KEY: Key = bucket("access.key", Secret, CREDENTIALS, OBJ);
 pub const SECRET_KEY: Key = bucket("secret.key", Secret, CREDENTIALS, OBJ);
 pub const SESSION_TOKEN: Key = bucket("session.token", Secret, CREDENTIALS, OBJ);
@@ -31,6 +33,8 @@ pub const ROLE_SESSION_NAME: Key = bucket("assumed.role.session.name", Text, Uns
 pub const ROLE_SESSION_DURATION: Key = bucket("assumed.role.session.duration", Duration { bare_ms: 1000 }, Value("1h"), OBJ);
 pub const ROLE_STS_ENDPOINT: Key = bucket("assumed.role.sts.endpoint", Text, Unset("AWS STS of the region"), OBJ);
 pub const ROLE_STS_REGION: Key = bucket("assumed.role.sts.endpoint.region", Text, Unset("the signing region"), OBJ);
+pub const ROLE_EXTERNAL_ID: Key = bucket("assumed.role.external.id", Text, Unset("none"), OBJ);
+pub const ROLE_POLICY: Key = bucket("assumed.role.policy", Text, Unset("none (the role's own permissions)"), OBJ);
 pub const ROLE_CREDENTIALS_PROVIDER: Key =
     bucket("assumed.role.credentials.provider", Text, Value("org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"), OBJ);
 pub const COPY_IF_NOT_EXISTS: Key = bucket("copy-if-not-exists", Choice(&["header", "multipart", "unsafe"]), Value("header"), OBJ);
@@ -116,8 +120,9 @@ pub const IO_THREADS: Key = Key { name: "COMMITFS_IO_THREADS", alias: None, scop
 
 /// The whole table, in README order.
 pub const KEYS: &[&Key] = &[
-    &ENDPOINT, &REGION, &PATH_STYLE, &SSL, &ACCESS_KEY, &SECRET_KEY, &SESSION_TOKEN,
+    &ENDPOINT, &REGION, &CROSS_REGION, &PATH_STYLE, &SSL, &ACCESS_KEY, &SECRET_KEY, &SESSION_TOKEN,
     &CREDENTIALS_PROVIDER, &ROLE_ARN, &ROLE_SESSION_NAME, &ROLE_SESSION_DURATION, &ROLE_STS_ENDPOINT, &ROLE_STS_REGION,
+    &ROLE_EXTERNAL_ID, &ROLE_POLICY,
     &ROLE_CREDENTIALS_PROVIDER, &COPY_IF_NOT_EXISTS,
     &RENAME_MODE, &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &PAGING_MAXIMUM, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
     &RETRY_LIMIT, &RETRY_INTERVAL, &RETRY_TIMEOUT, &REQUEST_TIMEOUT, &CONNECT_TIMEOUT, &RECOVERY_GRACE, &RECOVERY_INTERVAL,

@@ -49,6 +49,8 @@ pub struct RequestSettings {
     pub requester_pays: bool,
     /// Upper case (`STANDARD_IA`), as S3 spells it.
     pub storage_class: Option<String>,
+    /// A canned ACL other than `private`, as S3 spells it (`bucket-owner-full-control`).
+    pub canned_acl: Option<String>,
     pub checksum: Option<Checksum>,
 }
 
@@ -63,13 +65,13 @@ impl RequestSettings {
             encryption: read_encryption(s)?,
             requester_pays: s.flag(&REQUESTER_PAYS)?,
             storage_class: read_storage_class(s)?,
+            canned_acl: read_canned_acl(s)?,
             checksum: match s.word(&CHECKSUM)?.as_deref() {
                 Some("sha256") => Some(Checksum::Sha256),
                 Some("crc64nvme") => Some(Checksum::Crc64Nvme),
                 _ => None,
             },
         })
-        .and_then(|r| refuse_canned_acl(s).map(|()| r))
     }
 }
 
@@ -130,17 +132,32 @@ fn read_storage_class(s: &Settings<'_>) -> Result<Option<String>> {
     Ok(Some(class.to_ascii_uppercase().replace('-', "_")))
 }
 
-/// A canned ACL other than `private` (the default of every object) is refused rather than ignored:
-/// object_store cannot send `x-amz-acl` on its writes, and objects written without the grant the user
-/// asked for (bucket-owner-full-control across accounts) would be a silent failure.
-fn refuse_canned_acl(s: &Settings<'_>) -> Result<()> {
-    match s.word(&CANNED_ACL)? {
-        Some(acl) if !acl.eq_ignore_ascii_case("private") => Err(Error::unsupported(format!(
-            "{}={acl}: canned ACLs are not supported by commitfs; give the bucket the Object Ownership setting \
-             \"bucket owner enforced\" (objects then belong to the bucket owner without an ACL) and remove the key",
-            source(s, &CANNED_ACL)
+/// S3's canned ACLs; S3A also takes the SDK v1 names (`BucketOwnerFullControl`): compared without case,
+/// dashes and underscores.
+const CANNED_ACLS: &[&str] = &[
+    "private",
+    "public-read",
+    "public-read-write",
+    "authenticated-read",
+    "aws-exec-read",
+    "bucket-owner-read",
+    "bucket-owner-full-control",
+    "log-delivery-write",
+];
+
+/// `acl.default`: `private` (every object's default) sends nothing, so buckets that refuse ACLs
+/// ("bucket owner enforced") keep working; another canned ACL goes on every object write.
+fn read_canned_acl(s: &Settings<'_>) -> Result<Option<String>> {
+    let Some(acl) = s.word(&CANNED_ACL)? else { return Ok(None) };
+    let bare = |a: &str| a.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    match CANNED_ACLS.iter().find(|c| bare(c) == bare(&acl)) {
+        Some(&"private") => Ok(None),
+        Some(c) => Ok(Some(c.to_string())),
+        None => Err(Error::invalid(format!(
+            "{}={acl}: not a canned ACL; expected one of {}",
+            source(s, &CANNED_ACL),
+            CANNED_ACLS.join(", ")
         ))),
-        _ => Ok(()),
     }
 }
 
@@ -172,8 +189,8 @@ impl Proxy {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NetworkSettings {
     pub proxy: Option<Proxy>,
-    /// Idle connections kept per host (`connection.maximum`).
-    pub max_idle_per_host: Option<usize>,
+    /// Requests (so connections) on the wire at once, and idle connections kept (`connection.maximum`).
+    pub max_connections: Option<usize>,
     /// Longest wait for data on an open connection (`connection.timeout`).
     pub socket_timeout: Option<Duration>,
     pub trust: Trust,
@@ -198,7 +215,7 @@ impl NetworkSettings {
         }
         Ok(NetworkSettings {
             proxy: read_proxy(s)?,
-            max_idle_per_host: s.number_opt(&CONNECTION_MAXIMUM)?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            max_connections: s.number_opt(&CONNECTION_MAXIMUM)?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             socket_timeout: s.number_opt(&SOCKET_TIMEOUT)?.filter(|ms| *ms > 0).map(Duration::from_millis),
             trust: Trust { ca_bundle, jvm_anchors: read_jvm_anchors(s)? },
         })
@@ -292,7 +309,7 @@ mod tests {
             (vec![("fs.s3c.encryption.algorithm", "SSE-C")], "needs fs.s3c.encryption.key"),
             (vec![("fs.s3a.encryption.algorithm", "SSE-C"), ("fs.s3a.encryption.key", "c2hvcnQ=")], "fs.s3a.encryption.key=<hidden> is not an SSE-C key"),
             (vec![("fs.s3a.encryption.algorithm", "SSE-S3"), ("fs.s3a.encryption.key", "k")], "takes no key"),
-            (vec![("fs.s3a.acl.default", "BucketOwnerFullControl")], "fs.s3a.acl.default=BucketOwnerFullControl: canned ACLs are not supported"),
+            (vec![("fs.s3a.acl.default", "owner-only")], "fs.s3a.acl.default=owner-only: not a canned ACL; expected one of private, public-read"),
             (vec![("fs.s3a.create.storage.class", "cold storage")], "expected an S3 storage class"),
             (vec![("fs.s3a.proxy.port", "8080")], "set the proxy host"),
             (vec![("fs.s3a.proxy.host", "p"), ("fs.s3a.proxy.username", "u")], "must be set together"),
@@ -305,7 +322,8 @@ mod tests {
             assert!(e.contains(wanted), "{pairs:?}: {e}");
             assert!(!e.contains("c2hvcnQ="), "{e}");
         }
-        assert!(read(&[("fs.s3a.acl.default", "Private")]).is_ok());
+        assert_eq!(read(&[("fs.s3a.acl.default", "Private")]).unwrap().0.canned_acl, None);
+        assert_eq!(read(&[("fs.s3a.acl.default", "BucketOwnerFullControl")]).unwrap().0.canned_acl.as_deref(), Some("bucket-owner-full-control"));
     }
 
     #[test]
@@ -328,7 +346,7 @@ mod tests {
         assert_eq!(p.url, "http://[::1]:3128");
         assert_eq!(p.url_with_credentials(), "http://me:p%40ss%3Aw%2Frd@[::1]:3128");
         assert!(!format!("{p:?}").contains("p@ss"));
-        assert_eq!((n.max_idle_per_host, n.socket_timeout), (Some(20), Some(Duration::from_secs(200))));
+        assert_eq!((n.max_connections, n.socket_timeout), (Some(20), Some(Duration::from_secs(200))));
         let (_, n) = read(&[("fs.s3a.proxy.host", "proxy.corp"), ("fs.s3a.proxy.ssl.enabled", "true")]).unwrap();
         assert_eq!(n.proxy.unwrap().url, "https://proxy.corp:443");
     }

@@ -57,7 +57,6 @@ pub const IGNORED: &[(&str, &str)] = &[
     ("ssl.channel.mode", "TLS is rustls"),
     ("user.agent.prefix", "not sent"),
     ("endpoint.fips", "give the FIPS endpoint in endpoint"),
-    ("cross.region.access.enabled", "the region comes from endpoint.region, AWS_REGION or the endpoint's host"),
     ("encryption.context", "KMS encryption contexts are not sent"),
     ("etag.checksum.enabled", "file checksums are not exposed"),
     ("s3.client.factory.impl", "the S3 client is commitfs's own"),

@@ -66,6 +66,8 @@ pub struct ObjectSettings {
     /// A URL with scheme (`connection.ssl.enabled` chose it if the key had none); `None`: AWS.
     pub endpoint: Option<String>,
     pub region: String,
+    /// S3A's cross-region access: learn the bucket's region from a refused request.
+    pub cross_region: bool,
     /// As configured, or forced for IP and `localhost` endpoints.
     pub path_style: bool,
     pub ssl: bool,
@@ -103,6 +105,7 @@ impl ObjectSettings {
         let read = ObjectSettings {
             region: super::resolve_region(s.word(&REGION)?, s.word(&AWS_REGION)?, endpoint.url.as_deref()),
             endpoint: endpoint.url,
+            cross_region: s.flag(&CROSS_REGION)?,
             path_style: endpoint.path_style,
             ssl,
             access_key: secret(&ACCESS_KEY)?,
@@ -133,14 +136,6 @@ impl ObjectSettings {
             requests: super::RequestSettings::read(&s)?,
             network: super::NetworkSettings::read(&s)?,
         };
-        // object_store's UploadPartCopy sends the destination's SSE-C key but not the source's: a
-        // multipart-mode copy of an SSE-C object cannot work (SeaweedFS answers 501, AWS 400).
-        if read.copy_mode == CopyMode::Multipart && matches!(read.requests.encryption, Some(super::Encryption::CustomerKey(_))) {
-            return Err(crate::Error::unsupported(format!(
-                "fs.{scheme}.copy-if-not-exists=multipart cannot copy SSE-C objects (the copy-source key is not sent); \
-                 use copy-if-not-exists=header on a store that enforces it, or SSE-KMS"
-            )));
-        }
         Ok(read)
     }
 }

@@ -7,6 +7,7 @@
 pub mod cost;
 pub mod read_cases;
 pub mod s3_cases;
+pub mod wire;
 
 use commitfs_core::object::ObjectBackend;
 use commitfs_core::{Config, FileSystem, FsPath};

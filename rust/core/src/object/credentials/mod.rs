@@ -104,25 +104,87 @@ struct Builder<'a> {
     bucket: &'a str,
     settings: &'a ObjectSettings,
     region: String,
+    /// What each entry of the top-level list turned into, for `describe` (never a secret).
+    notes: std::cell::RefCell<Vec<String>>,
 }
 
 /// The signing of the store `scheme://bucket` under `settings`.
 pub fn signing(scheme: &str, bucket: &str, settings: &ObjectSettings) -> Result<Signing> {
     let Some(list) = &settings.credentials.providers else { return Ok(Signing::Default) };
-    let b = Builder { scheme, bucket, settings, region: settings.region.clone() };
-    b.chain(list, true)
+    Builder::new(scheme, bucket, settings).chain(list, true)
+}
+
+/// Where the store's credentials come from, for `commitfs doctor`: the providers in use and the keys,
+/// variables or roles they read, and those skipped and why. Names only, never a secret.
+pub fn describe(scheme: &str, bucket: &str, settings: &ObjectSettings) -> Result<String> {
+    let Some(list) = &settings.credentials.providers else {
+        let env = &settings.credentials.env;
+        return Ok(if settings.access_key.is_some() && settings.secret_key.is_some() {
+            let token = if settings.session_token.is_some() { " / session.token" } else { "" };
+            format!("static keys (access.key / secret.key{token}; aws.credentials.provider unset)")
+        } else if env.var(&ENV_ACCESS_KEY).is_some() && env.var(&ENV_SECRET_KEY).is_some() {
+            "the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; aws.credentials.provider unset)".into()
+        } else {
+            "no keys set: web identity (AWS_WEB_IDENTITY_TOKEN_FILE), container credentials or instance metadata \
+             (aws.credentials.provider unset)"
+                .into()
+        });
+    };
+    let b = Builder::new(scheme, bucket, settings);
+    let signing = b.chain(list, true)?;
+    let notes = b.notes.into_inner().join("; ");
+    Ok(match signing {
+        Signing::Anonymous => format!("anonymous: requests are not signed ({}: {notes})", list.key),
+        _ => format!("{}: {notes}", list.key),
+    })
 }
 
 fn fixed(credential: AwsCredential) -> AwsCredentialProvider {
     Arc::new(StaticCredentialProvider::new(credential))
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(scheme: &'a str, bucket: &'a str, settings: &'a ObjectSettings) -> Self {
+        Builder { scheme, bucket, settings, region: settings.region.clone(), notes: Default::default() }
+    }
+
+    /// Notes what `class` turned into (top-level list only: `allow_role` is false in nested ones).
+    fn note(&self, allow_role: bool, class: &str, entry: &Entry) {
+        if !allow_role {
+            return;
+        }
+        let short = class.rsplit('.').next().unwrap_or(class);
+        let s = self.settings;
+        let what = match (entry, kind_of(class)) {
+            (Entry::Absent(why), _) => format!("{short} skipped ({why})"),
+            (Entry::Anonymous, _) => format!("{short}"),
+            (_, Some(Kind::Simple)) => format!("{short} (access.key / secret.key)"),
+            (_, Some(Kind::Temporary)) => format!("{short} (access.key / secret.key / session.token)"),
+            (_, Some(Kind::Environment)) => format!("{short} (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"),
+            (Entry::Dynamic(_), Some(Kind::Profile)) => {
+                format!("{short} (AWS profile {}: its role or credential_process)", s.credentials.env.var(&ENV_PROFILE).unwrap_or_else(|| "default".into()))
+            }
+            (_, Some(Kind::Profile)) => format!("{short} (AWS profile {})", s.credentials.env.var(&ENV_PROFILE).unwrap_or_else(|| "default".into())),
+            (_, Some(Kind::WebIdentity)) => format!("{short} (role {} with AWS_WEB_IDENTITY_TOKEN_FILE)", s.credentials.env.var(&ENV_ROLE_ARN).unwrap_or_else(|| "?".into())),
+            (_, Some(Kind::AssumedRole)) => format!(
+                "{short} (role {}, AssumeRole signed by {})",
+                s.credentials.role.arn.as_deref().unwrap_or("?"),
+                s.credentials.role.providers.classes.iter().map(|c| c.rsplit('.').next().unwrap_or(c)).collect::<Vec<_>>().join(", ")
+            ),
+            (_, Some(Kind::Instance)) => format!("{short} (container credentials or instance metadata)"),
+            (_, Some(Kind::SdkDefault)) => format!("{short} (environment, profile, web identity, instance metadata)"),
+            (_, Some(Kind::Anonymous)) => format!("{short}"),
+            (_, None) => format!("{class} (a Java class, called through the JVM)"),
+        };
+        self.notes.borrow_mut().push(what);
+    }
+
     fn chain(&self, list: &ProviderList, allow_role: bool) -> Result<Signing> {
         let mut links = Vec::new();
         let mut absent = Vec::new();
         for class in &list.classes {
             let entry = self.entry(list, class, allow_role)?;
+            self.note(allow_role, class, &entry);
             match entry {
                 Entry::Absent(why) => absent.push(format!("{class}: {why}")),
                 Entry::Anonymous if links.is_empty() => return Ok(Signing::Anonymous),
@@ -167,13 +229,14 @@ impl Builder<'_> {
             },
             Some(Kind::Profile) => match profile::load(env).map_err(|e| Error::invalid(format!("{}: {class}: {e}", list.key)))? {
                 Some(profile::Profile::Static(c)) => Entry::Static(c),
-                Some(profile::Profile::Process(p)) => Entry::Dynamic(Arc::new(Refreshing::new(class, Box::new(p), None))),
+                Some(p) => Entry::Dynamic(self.profile_provider(class, p)?),
                 None => Entry::Absent(format!("no profile {} in the AWS credentials or config file", env.var(&ENV_PROFILE).unwrap_or_else(|| "default".into()))),
             },
             Some(Kind::WebIdentity) => match (env.var(&ENV_WEB_IDENTITY_TOKEN_FILE), env.var(&ENV_ROLE_ARN)) {
                 (Some(file), Some(arn)) => {
                     let session = env.var(&ENV_ROLE_SESSION_NAME).unwrap_or_else(|| session_name("web-identity"));
-                    Entry::Dynamic(self.sts(class, &arn, session, sts::Caller::WebIdentity(file))?)
+                    let assume = Assume { arn, session, duration: None, external_id: None, policy: None };
+                    Entry::Dynamic(self.sts(class, assume, sts::Caller::WebIdentity(file))?)
                 }
                 _ => Entry::Absent("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN not set".into()),
             },
@@ -218,7 +281,7 @@ impl Builder<'_> {
         ReqwestConnector::default().connect(&options).map_err(|e| Error::invalid(format!("cannot create the STS HTTP client: {e}")))
     }
 
-    fn sts(&self, class: &str, arn: &str, session: String, caller: sts::Caller) -> Result<AwsCredentialProvider> {
+    fn sts(&self, class: &str, assume: Assume, caller: sts::Caller) -> Result<AwsCredentialProvider> {
         let role = &self.settings.credentials.role;
         let region = role.sts_region.clone().unwrap_or_else(|| self.region.clone());
         let endpoint = match &role.sts_endpoint {
@@ -226,8 +289,39 @@ impl Builder<'_> {
             Some(e) => format!("https://{}", e.trim_end_matches('/')),
             None => format!("https://sts.{region}.amazonaws.com"),
         };
-        let fetch = sts::Sts { client: self.http()?, endpoint, region, role_arn: arn.to_string(), session_name: session, duration: role.duration, caller };
+        let fetch = sts::Sts {
+            client: self.http()?,
+            endpoint,
+            region,
+            role_arn: assume.arn,
+            session_name: assume.session,
+            duration: assume.duration.unwrap_or(role.duration),
+            external_id: assume.external_id,
+            policy: assume.policy,
+            caller,
+        };
         Ok(Arc::new(Refreshing::new(class, Box::new(fetch), None)))
+    }
+
+    /// A profile's role, assumed with its source profile's credentials (a chain of roles nests).
+    fn profile_role(&self, class: &str, role: profile::ProfileRole) -> Result<AwsCredentialProvider> {
+        let source = self.profile_provider(class, role.source)?;
+        let assume = Assume {
+            arn: role.role_arn,
+            session: role.session_name.unwrap_or_else(|| session_name(&format!("profile-{}", role.profile))),
+            duration: role.duration,
+            external_id: role.external_id,
+            policy: None,
+        };
+        self.sts(class, assume, sts::Caller::Signed(source))
+    }
+
+    fn profile_provider(&self, class: &str, p: profile::Profile) -> Result<AwsCredentialProvider> {
+        Ok(match p {
+            profile::Profile::Static(c) => fixed(c),
+            profile::Profile::Process(p) => Arc::new(Refreshing::new(class, Box::new(p), None)),
+            profile::Profile::Role(r) => self.profile_role(class, *r)?,
+        })
     }
 
     fn assumed_role(&self, class: &str) -> Result<AwsCredentialProvider> {
@@ -239,7 +333,8 @@ impl Builder<'_> {
             _ => return Err(Error::invalid(format!("{}: AssumeRole needs signed credentials, not anonymous ones", role.providers.key))),
         };
         let session = role.session_name.clone().unwrap_or_else(|| session_name("commitfs"));
-        self.sts(class, &arn, session, sts::Caller::Signed(source))
+        let assume = Assume { arn, session, duration: None, external_id: role.external_id.clone(), policy: role.policy.clone() };
+        self.sts(class, assume, sts::Caller::Signed(source))
     }
 
     /// Container credentials (ECS, EKS Pod Identity) when their variables are set, else EC2 instance
@@ -255,6 +350,15 @@ impl Builder<'_> {
         let store = b.build().map_err(|e| Error::invalid(format!("cannot set up instance credentials: {e}")))?;
         Ok(store.credentials().clone())
     }
+}
+
+/// One AssumeRole call's parameters; `duration` `None`: `assumed.role.session.duration`.
+struct Assume {
+    arn: String,
+    session: String,
+    duration: Option<Duration>,
+    external_id: Option<String>,
+    policy: Option<String>,
 }
 
 /// S3A's generated session names: recognisable in CloudTrail, unique per store.

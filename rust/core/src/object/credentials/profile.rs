@@ -1,7 +1,8 @@
 //! The SDK's `ProfileCredentialsProvider`: the profile `AWS_PROFILE` names (else `default`) in the
 //! shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`) and the config
 //! file (`AWS_CONFIG_FILE`, else `~/.aws/config`, sections `[profile name]`): static keys, or a
-//! `credential_process` whose JSON answer is cached until its `Expiration`.
+//! `credential_process` whose JSON answer is cached until its `Expiration`, or a role (`role_arn`) assumed
+//! with the credentials of its `source_profile` (itself static, a process or another role).
 
 use super::refresh::{Fetch, Fetched};
 use crate::settings::{ENV_CONFIG_FILE, ENV_CREDENTIALS_FILE, ENV_PROFILE};
@@ -16,11 +17,30 @@ use std::time::{Duration, SystemTime};
 pub enum Profile {
     Static(AwsCredential),
     Process(CredentialProcess),
+    Role(Box<ProfileRole>),
 }
+
+/// A profile's `role_arn`, assumed through STS with the credentials `source` gives.
+pub struct ProfileRole {
+    pub profile: String,
+    pub role_arn: String,
+    pub source: Profile,
+    pub external_id: Option<String>,
+    pub session_name: Option<String>,
+    pub duration: Option<Duration>,
+}
+
+/// How many `source_profile` links are followed (the SDK refuses loops; this also bounds chains).
+const MAX_SOURCE_DEPTH: usize = 4;
 
 /// The profile named by the environment, `Ok(None)` when neither file has it.
 pub fn load(env: &AwsEnvironment) -> Result<Option<Profile>, String> {
     let name = env.var(&ENV_PROFILE).unwrap_or_else(|| "default".into());
+    load_named(env, &name, 0)
+}
+
+fn load_named(env: &AwsEnvironment, name: &str, depth: usize) -> Result<Option<Profile>, String> {
+    let name = name.to_string();
     let home = std::env::var("HOME").unwrap_or_default();
     let path = |given: Option<String>, default: &str| given.unwrap_or_else(|| format!("{home}/.aws/{default}"));
     let mut found: HashMap<String, String> = HashMap::new();
@@ -34,6 +54,10 @@ pub fn load(env: &AwsEnvironment) -> Result<Option<Profile>, String> {
         found.extend(section_of(&text, &section));
     }
     let get = |k: &str| found.get(k).cloned().filter(|v| !v.is_empty());
+    // The SDK's order: a role first (its keys, if any, only serve as its own source), then a process.
+    if get("role_arn").is_some() {
+        return role(env, &name, &get, depth).map(Some);
+    }
     if let Some(command) = get("credential_process") {
         return Ok(Some(Profile::Process(CredentialProcess { profile: name, command })));
     }
@@ -41,12 +65,46 @@ pub fn load(env: &AwsEnvironment) -> Result<Option<Profile>, String> {
         (Some(key_id), Some(secret_key)) => {
             Ok(Some(Profile::Static(AwsCredential { key_id, secret_key, token: get("aws_session_token") })))
         }
-        (None, None) if get("role_arn").is_some() => {
-            Err(format!("AWS profile {name} assumes a role (role_arn): not supported; use fs.s3a.assumed.role.arn"))
-        }
         (None, None) => Ok(None),
         _ => Err(format!("AWS profile {name} has only one of aws_access_key_id and aws_secret_access_key")),
     }
+}
+
+/// A profile with `role_arn`: its source profile's credentials assume the role.
+fn role(env: &AwsEnvironment, name: &str, get: &dyn Fn(&str) -> Option<String>, depth: usize) -> Result<Profile, String> {
+    let role_arn = get("role_arn").unwrap_or_default();
+    let Some(source_name) = get("source_profile") else {
+        return Err(match get("credential_source") {
+            Some(cs) => format!("AWS profile {name}: credential_source={cs} is not supported; give the role a source_profile, or use fs.s3a.assumed.role.arn with the provider of those credentials in fs.s3a.assumed.role.credentials.provider"),
+            None => format!("AWS profile {name} has role_arn but no source_profile: name the profile whose credentials assume the role"),
+        });
+    };
+    if depth >= MAX_SOURCE_DEPTH {
+        return Err(format!("AWS profile {name}: more than {MAX_SOURCE_DEPTH} source_profile links (a loop?)"));
+    }
+    // A profile naming itself as source uses its own keys (the SDK's rule), not its role again.
+    let source = if source_name == name {
+        match (get("aws_access_key_id"), get("aws_secret_access_key")) {
+            (Some(key_id), Some(secret_key)) => Profile::Static(AwsCredential { key_id, secret_key, token: get("aws_session_token") }),
+            _ => return Err(format!("AWS profile {name} is its own source_profile but has no keys")),
+        }
+    } else {
+        load_named(env, &source_name, depth + 1)?.ok_or_else(|| format!("AWS profile {name}: its source_profile {source_name} is in neither file"))?
+    };
+    let duration = match get("duration_seconds") {
+        None => None,
+        Some(d) => Some(Duration::from_secs(
+            d.parse::<u64>().map_err(|_| format!("AWS profile {name}: duration_seconds={d} is not a number of seconds"))?,
+        )),
+    };
+    Ok(Profile::Role(Box::new(ProfileRole {
+        profile: name.to_string(),
+        role_arn,
+        source,
+        external_id: get("external_id"),
+        session_name: get("role_session_name"),
+        duration,
+    })))
 }
 
 fn config_section(name: &str) -> String {

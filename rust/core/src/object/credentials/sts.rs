@@ -67,6 +67,10 @@ pub struct Sts {
     pub role_arn: String,
     pub session_name: String,
     pub duration: Duration,
+    /// `ExternalId` (`assumed.role.external.id`, a profile's `external_id`): the role's trust policy may demand it.
+    pub external_id: Option<String>,
+    /// `Policy` (`assumed.role.policy`): a JSON session policy narrowing the role's permissions.
+    pub policy: Option<String>,
     pub caller: Caller,
 }
 
@@ -78,6 +82,12 @@ impl Sts {
             ("RoleSessionName", self.session_name.clone()),
             ("DurationSeconds", self.duration.as_secs().max(1).to_string()),
         ];
+        if let Some(id) = &self.external_id {
+            params.push(("ExternalId", id.clone()));
+        }
+        if let Some(policy) = &self.policy {
+            params.push(("Policy", policy.clone()));
+        }
         match &self.caller {
             Caller::Signed(_) => params.push(("Action", "AssumeRole".into())),
             Caller::WebIdentity(file) => {

@@ -9,7 +9,8 @@ final class CommitCapabilities {
   private CommitCapabilities() {}
 
   /** Whether commitfs has {@code capability} at {@code path} (qualified); null: Hadoop's default answers. */
-  static Boolean known(Path path, String capability, boolean atomicDirectoryRename, boolean permissions) {
+  static Boolean known(Path path, String capability, boolean atomicDirectoryRename, boolean permissions,
+      boolean etags) {
     switch (PathCapabilitiesSupport.validatePathCapabilityArgs(path, capability)) {
       case CommonPathCapabilities.FS_APPEND:
       case CommonPathCapabilities.FS_CONCAT:
@@ -21,9 +22,13 @@ final class CommitCapabilities {
       case CommonPathCapabilities.FS_SNAPSHOTS:
       case CommonPathCapabilities.FS_STORAGEPOLICY:
       case CommonPathCapabilities.FS_MULTIPART_UPLOADER:
-      case CommonPathCapabilities.ETAGS_AVAILABLE:
       case CommonPathCapabilities.FS_PATHHANDLES:
+      // A rename by COPY gives a multipart-uploaded object a new ETag (and moto's multipart copy mode
+      // every object): not preserved in general (EtagTest shows it per store).
+      case CommonPathCapabilities.ETAGS_PRESERVED_IN_RENAME:
         return false;
+      case CommonPathCapabilities.ETAGS_AVAILABLE:
+        return etags;
       case CommonPathCapabilities.ABORTABLE_STREAM:
       case "fs.commitfs.capability.rename.noreplace":
       case "fs.commitfs.capability.create.exclusive":

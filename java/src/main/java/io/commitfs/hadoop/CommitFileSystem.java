@@ -80,7 +80,8 @@ public class CommitFileSystem extends StoreFileSystem {
     byte[] p = utf8(storePath(f));
     statistics.incrementWriteOps(1);
     int mode = metadata.mode(permission, FsPermission.getFileDefault(), getConf());
-    long writer = store.call(h -> NativeFs.create(h, p, overwrite, mode, performance));
+    int parents = metadata.mode(null, FsPermission.getDirDefault(), getConf());
+    long writer = store.call(h -> NativeFs.create(h, p, overwrite, mode, parents, performance));
     return new FSDataOutputStream(new CommitOutputStream(qualifiedName(f), writer, writeBuffer), statistics);
   }
 
@@ -225,11 +226,8 @@ public class CommitFileSystem extends StoreFileSystem {
     byte[] p = utf8(pathOf(q));
     statistics.incrementReadOps(1);
     long[] slots = new long[NativeFs.STATUS_SLOTS];
-    store.call(h -> {
-      NativeFs.status(h, p, slots, fileFirst);
-      return null;
-    });
-    return codec.status(q, slots);
+    String etag = store.call(h -> NativeFs.status(h, p, slots, fileFirst));
+    return codec.status(q, slots, etag);
   }
 
   @Override

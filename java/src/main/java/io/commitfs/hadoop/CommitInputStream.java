@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.apache.hadoop.fs.ByteBufferPositionedReadable;
 import org.apache.hadoop.fs.ByteBufferReadable;
+import org.apache.hadoop.fs.CanUnbuffer;
 import org.apache.hadoop.fs.FSExceptionMessages;
 import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,12 +22,17 @@ import org.apache.hadoop.fs.StreamCapabilities;
  * chosen by {@link #open} where the running Hadoop has that API.
  */
 class CommitInputStream extends FSInputStream
-    implements ByteBufferReadable, ByteBufferPositionedReadable, StreamCapabilities {
+    implements ByteBufferReadable, ByteBufferPositionedReadable, StreamCapabilities, CanUnbuffer {
+  /** The readahead buffer of a stream not reading (before the first read, after {@link #unbuffer}). */
+  private static final ByteBuffer NONE = ByteBuffer.allocateDirect(0);
+
   private final String path;
   final NativeObject reader;
   final long length;
   private final FileSystem.Statistics statistics;
-  private final ByteBuffer readahead;
+  private final int readaheadSize;
+  /** {@link #NONE} until a sequential read needs it, and again after {@link #unbuffer}. */
+  private ByteBuffer readahead = NONE;
   private long pos;
   /** File offset of readahead's first byte; readahead holds [bufferStart, bufferStart + limit). */
   private long bufferStart;
@@ -72,8 +78,7 @@ class CommitInputStream extends FSInputStream
     this.reader = new NativeObject(this, "input stream for " + path, readerHandle, NativeFs::closeReader);
     this.length = reader.call(NativeFs::readerLength);
     this.statistics = statistics;
-    this.readahead = ByteBuffer.allocateDirect(Math.max(4096, readaheadSize));
-    this.readahead.limit(0);
+    this.readaheadSize = Math.max(4096, readaheadSize);
   }
 
   @Override
@@ -142,7 +147,7 @@ class CommitInputStream extends FSInputStream
       n = Math.min(len, (int) (bufferStart + readahead.limit() - pos));
       readahead.position((int) (pos - bufferStart));
       readahead.get(b, off, n);
-    } else if (len >= readahead.capacity()) {
+    } else if (len >= readaheadSize) {
       n = readArray(pos, b, off, len);
     } else {
       fill(pos);
@@ -225,6 +230,27 @@ class CommitInputStream extends FSInputStream
   @Override
   public synchronized void close() throws IOException {
     reader.close();
+    readahead = NONE;
+  }
+
+  /**
+   * Frees the readahead buffer and the native reader's block and read-ahead GETs (an idle stream holds
+   * no memory beyond its handle); the position and the pinned version stay. A no-op once closed.
+   */
+  @Override
+  public synchronized void unbuffer() {
+    readahead = NONE;
+    if (reader.isClosed()) {
+      return;
+    }
+    try {
+      reader.call(h -> {
+        NativeFs.unbuffer(h);
+        return null;
+      });
+    } catch (IOException e) {
+      // Closed concurrently: nothing left to free.
+    }
   }
 
   @Override
@@ -232,6 +258,7 @@ class CommitInputStream extends FSInputStream
     switch (capability.toLowerCase(java.util.Locale.ENGLISH)) {
       case StreamCapabilities.READBYTEBUFFER:
       case StreamCapabilities.PREADBYTEBUFFER:
+      case StreamCapabilities.UNBUFFER:
         return true;
       default:
         return false;
@@ -243,6 +270,9 @@ class CommitInputStream extends FSInputStream
   }
 
   private void fill(long at) throws IOException {
+    if (readahead == NONE) {
+      readahead = ByteBuffer.allocateDirect(readaheadSize);
+    }
     int want = (int) Math.min(readahead.capacity(), length - at);
     readahead.clear();
     int n = reader.call(h -> NativeFs.read(h, at, readahead, 0, want));

@@ -81,7 +81,7 @@ final class CommitListing implements RemoteIterator<FileStatus> {
       @Override
       public LocatedFileStatus next() throws IOException {
         FileStatus s = it.next();
-        return new LocatedFileStatus(s, s.isFile() ? locator.of(s) : null);
+        return EtagStatus.located(s, s.isFile() ? locator.of(s) : null);
       }
     };
   }

@@ -24,7 +24,10 @@ final class NativeFs {
   /** {live, idle}: native stores some FileSystem holds, and stores waiting to be released. */
   static native long[] storeCensus();
 
-  /** Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions; bit 4: flat tree listing. */
+  /**
+   * Bit 0: atomic directory rename; bit 1: implicit directories; bit 2: durable close; bit 3: permissions;
+   * bit 4: flat tree listing; bit 5: ETags in statuses.
+   */
   static native int capabilities(long fs);
 
   static native String counters(long fs);
@@ -37,11 +40,12 @@ final class NativeFs {
 
   /**
    * The status of {@code path} into {@code out}: {len, modified ms, permission | isDir << 32, owner id,
-   * group id} (ids: see {@link #name}); FileNotFoundException if nothing is there. Paths cross as UTF-8.
-   * {@code fileFirst}: the path is usually a file (on S3 a HEAD, then a LIST only on a miss); false: usually
-   * a directory or nothing (one LIST that answers all three).
+   * group id} (ids: see {@link #name}); returns its ETag (null where the store has none);
+   * FileNotFoundException if nothing is there. Paths cross as UTF-8. {@code fileFirst}: the path is usually
+   * a file (on S3 a HEAD, then a LIST only on a miss); false: usually a directory or nothing (one LIST that
+   * answers all three).
    */
-  static native void status(long fs, byte[] path, long[] out, boolean fileFirst) throws IOException;
+  static native String status(long fs, byte[] path, long[] out, boolean fileFirst) throws IOException;
 
   /** The owner or group name behind an id from {@link #status}; 0 is the empty name. */
   static native String name(long id);
@@ -99,13 +103,17 @@ final class NativeFs {
   /** The ranges' bytes back to back. */
   static native byte[] readRanges(long reader, long[] offsets, int[] lengths) throws IOException;
 
+  /** Drops the reader's buffers and read-ahead window (Hadoop's unbuffer); the reader stays open. */
+  static native void unbuffer(long reader) throws IOException;
+
   static native void closeReader(long reader);
 
   /**
-   * A writer for {@code path}; {@code mode} the published file's bits where permissions are real (-1:
-   * default); {@code performance}: no open-time probes for this call (S3A's create performance).
+   * A writer for {@code path}; {@code mode} the published file's bits, {@code parentMode} those of missing
+   * parents it creates, where permissions are real (-1: default); {@code performance}: no open-time
+   * probes for this call (S3A's create performance).
    */
-  static native long create(long fs, byte[] path, boolean overwrite, int mode, boolean performance)
+  static native long create(long fs, byte[] path, boolean overwrite, int mode, int parentMode, boolean performance)
       throws IOException;
 
   /**

@@ -36,11 +36,14 @@ final class StatusCodec {
     this.blockSize = blockSize;
   }
 
-  /** A status from {@code NativeFs.status}'s slots, for the qualified {@code path} that was asked. */
-  FileStatus status(Path path, long[] slots) {
+  /**
+   * A status from {@code NativeFs.status}'s slots and ETag (null: none), for the qualified {@code path}
+   * that was asked.
+   */
+  FileStatus status(Path path, long[] slots, String etag) {
     boolean isDir = (slots[2] >>> 32) != 0;
-    return new FileStatus(slots[0], isDir, isDir ? 0 : 1, isDir ? 0 : blockSize, slots[1], 0,
-        permission((int) slots[2]), name(slots[3]), name(slots[4]), path);
+    return EtagStatus.of(new FileStatus(slots[0], isDir, isDir ? 0 : 1, isDir ? 0 : blockSize, slots[1], 0,
+        permission((int) slots[2]), name(slots[3]), name(slots[4]), path), etag);
   }
 
   /** Owner and group names by id, resolved across JNI once each. */
@@ -81,9 +84,10 @@ final class StatusCodec {
     boolean isDir = in.get() != 0;
     String owner = orDefault(string(in));
     String group = orDefault(string(in));
+    String etag = string(in);
     Path p = path(relative ? base + name : name);
-    return new FileStatus(len, isDir, isDir ? 0 : 1, isDir ? 0 : blockSize, modified, 0,
-        permission(permission), owner, group, p);
+    return EtagStatus.of(new FileStatus(len, isDir, isDir ? 0 : 1, isDir ? 0 : blockSize, modified, 0,
+        permission(permission), owner, group, p), etag);
   }
 
   private String orDefault(String s) {

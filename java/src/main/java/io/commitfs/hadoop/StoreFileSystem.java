@@ -31,6 +31,7 @@ public abstract class StoreFileSystem extends FileSystem implements IOStatistics
   public static final String CREATE_INVISIBLE_UNTIL_CLOSE = "fs.commitfs.capability.create.invisible-until-close";
   private static final int CAP_ATOMIC_DIR_RENAME = 1;
   static final int CAP_FLAT_LISTING = 1 << 4;
+  private static final int CAP_ETAGS = 1 << 5;
 
   String scheme;
   URI uri;
@@ -158,7 +159,7 @@ public abstract class StoreFileSystem extends FileSystem implements IOStatistics
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
     Boolean known = CommitCapabilities.known(makeQualified(path), capability, atomicDirectoryRename(),
-        metadata.permissions());
+        metadata.permissions(), (capabilities & CAP_ETAGS) != 0);
     return known != null ? known : super.hasPathCapability(path, capability);
   }
 

@@ -90,6 +90,18 @@ class FilecMetadataTest {
   }
 
   @Test
+  void parentsMadeByCreateHonourTheConfiguredUmask() throws Exception {
+    for (String[] umaskAndMode : new String[][] {{"077", "rwx------"}, {"000", "rwxrwxrwx"}, {"022", "rwxr-xr-x"}}) {
+      String top = "p" + umaskAndMode[0];
+      try (FileSystem fs = fs(umaskAndMode[0])) {
+        fs.create(new Path("/" + top + "/a/b/f")).close();
+        assertEquals(umaskAndMode[1], mode(top), "0777 less umask " + umaskAndMode[0] + ", as mkdirs");
+        assertEquals(umaskAndMode[1], mode(top + "/a/b"), "every parent create makes");
+      }
+    }
+  }
+
+  @Test
   void permissionsCapabilityAndSpaceAreReported() throws Exception {
     try (FileSystem fs = fs(null)) {
       assertTrue(fs.hasPathCapability(new Path("/"), CommonPathCapabilities.FS_PERMISSIONS));

@@ -13,7 +13,7 @@ import org.junit.runners.Parameterized;
  * Hadoop 3.3's contract suites (JUnit 4, run by the JUnit Platform's vintage engine) on filec:// and on
  * s3c:// against SeaweedFS: the bindings for {@code -PhadoopVersion=3.3.4}, Spark 3.5's client. Hadoop
  * 3.4+ rewrote these suites for JUnit 5 (the other *ContractTests files); 3.3 has no content-summary or
- * vectored-read suite.
+ * vectored-read suite. Etag runs on s3c only (filec has no ETags).
  */
 @SuppressWarnings("checkstyle:OneTopLevelClass")
 public final class Hadoop33ContractSuites {
@@ -190,6 +190,116 @@ public final class Hadoop33ContractSuites {
     @Override
     protected AbstractFSContract createContract(Configuration conf) {
       return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class UnbufferTest extends AbstractContractUnbufferTest {
+    private final String store;
+
+    public UnbufferTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class CopyFromLocalTest extends AbstractContractCopyFromLocalTest {
+    private final String store;
+
+    public CopyFromLocalTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  @RunWith(Parameterized.class)
+  public static class EtagTest extends AbstractContractEtagTest {
+    private final String store;
+
+    public EtagTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return Arrays.asList("s3c-seaweed");
+    }
+
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf, store);
+    }
+  }
+
+  /**
+   * Hadoop 3.3's {@code FileSystemContractBaseTest}, with the same two s3c deviations as the 3.5.0 line's
+   * binding ({@code MainOperationsSuites}): no permissions on S3, rename creates missing parents (S3A).
+   */
+  @RunWith(Parameterized.class)
+  public static class FsContractTest extends org.apache.hadoop.fs.FileSystemContractBaseTest {
+    private final String store;
+
+    public FsContractTest(String store) {
+      this.store = store;
+    }
+
+    @Parameterized.Parameters(name = "{0}")
+    public static List<String> parameters() {
+      return stores();
+    }
+
+    @org.junit.Before
+    public void bind() throws Exception {
+      fs = SuiteStores.fileSystem("filec".equals(store) ? "filec" : "seaweed");
+    }
+
+    @Override
+    protected String getDefaultWorkingDirectory() {
+      return fs.getWorkingDirectory().toUri().getPath();
+    }
+
+    private void notOnS3(String why) {
+      Assume.assumeTrue("s3c: " + why, "filec".equals(store));
+    }
+
+    @Override
+    @Test
+    public void testMkdirsWithUmask() throws Exception {
+      notOnS3("no permissions on S3 (as S3A, which skips this test)");
+      super.testMkdirsWithUmask();
+    }
+
+    @Override
+    @Test
+    public void testRenameFileMoveToNonExistentDirectory() throws Exception {
+      notOnS3("FileSystem.rename creates a missing destination parent, as S3A (rename-creates-dest-dirs)");
+      super.testRenameFileMoveToNonExistentDirectory();
+    }
+
+    @Override
+    @Test
+    public void testRenameDirectoryMoveToNonExistentDirectory() throws Exception {
+      notOnS3("FileSystem.rename creates a missing destination parent, as S3A (rename-creates-dest-dirs)");
+      super.testRenameDirectoryMoveToNonExistentDirectory();
     }
   }
 }

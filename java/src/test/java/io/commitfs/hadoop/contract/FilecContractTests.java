@@ -92,4 +92,32 @@ final class FilecContractTests {
       return contract(conf);
     }
   }
+
+  static class UnbufferTest extends AbstractContractUnbufferTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class BulkDeleteTest extends AbstractContractBulkDeleteTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class CopyFromLocalTest extends AbstractContractCopyFromLocalTest {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
+
+  static class GetEnclosingRootTest extends AbstractContractGetEnclosingRoot {
+    @Override
+    protected AbstractFSContract createContract(Configuration conf) {
+      return contract(conf);
+    }
+  }
 }

@@ -95,7 +95,7 @@ public final class S3Server {
     }
   }
 
-  static File repoRoot() {
+  public static File repoRoot() {
     String prop = System.getProperty("commitfs.repo.root");
     if (prop != null) {
       return new File(prop);
