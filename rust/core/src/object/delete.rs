@@ -70,11 +70,11 @@ impl Client {
     }
 
     async fn delete_file_keeping_parent(&self, p: &FsPath, write_marker: bool) -> Result<bool> {
-        // S3 DELETE answers 204 whether or not the key existed; the caller has just seen the file. The raw
-        // DeleteObjects is retried on timeouts (object_store does not retry its POST), so a delete that
-        // happened is never reported as failed.
+        // One DeleteObject, free on S3 (a DeleteObjects POST is billed as a PUT), through the raw keys:
+        // retried on timeouts (object_store does not retry a DELETE that timed out), so a delete that
+        // happened is never reported as failed. The caller has just seen the file.
         let marker = async { if write_marker { self.keep_parent(p).await } else { Ok(()) } };
-        let (deleted, kept) = futures::join!(self.delete_keys(vec![p.key().to_string()]), marker);
+        let (deleted, kept) = futures::join!(self.keys.delete_key(p.key()), marker);
         kept?;
         deleted.map(|_| true)
     }
