@@ -188,10 +188,18 @@ fn measure_all(kind: &'static str) {
     note("mkdirs below a file (refused)", &m);
     assert_eq!(total(&m), cost::MKDIRS_BELOW_A_FILE, "LIST of the path, LIST of the parent, LIST of dir/ + HEAD of the parent (a file)");
 
+    g::put(&f.fs, &g::p(&b, "dir/zz-later"), b"1");
     let (_, m) = f.measure(|| assert!(f.fs.delete(&dst, false).unwrap()));
-    note("fs.delete of a file beside others", &m);
-    assert_eq!(total(&m), cost::DELETE_FILE, "LIST of the directory's first keys (the file, its siblings), DELETE");
+    note("fs.delete of a file with a later sibling", &m);
+    assert_eq!(total(&m), cost::DELETE_FILE, "LIST from the file's key (the file, the sibling after it), DELETE");
     assert_eq!((m.get("DELETE"), m.get("DELETE_OBJECTS")), (Some(&1), None), "a DeleteObject, not a DeleteObjects POST: {m:?}");
+    let (_, m) = f.measure(|| assert!(f.fs.delete(&g::p(&b, "dir/zz-later"), false).unwrap()));
+    note("fs.delete of the last file of a directory", &m);
+    assert_eq!(total(&m), cost::DELETE_LAST_FILE, "LIST from the file's key (nothing after it), DELETE + the marker PUT");
+
+    let (_, m) = f.measure(|| assert!(!f.fs.delete(&g::p(&crowded, "temp"), false).unwrap()));
+    note("fs.delete of a missing file behind 120 keys", &m);
+    assert_eq!(total(&m), cost::LIST, "one LIST from the name's key, whatever sorts before it");
 
     let lone = g::p(&b, "lone/file");
     g::put(&f.fs, &lone, b"1");

@@ -42,9 +42,11 @@ impl Client {
         }
     }
 
-    /// One non-delimited LIST of the parent's prefix finds the file (where it is among the directory's
-    /// first keys; else the entry probe asks) and shows whether anything else (the parent's marker, a
-    /// sibling) keeps the directory standing: then no marker is written.
+    /// One non-delimited LIST of the directory's keys from just before the file's own: the file, or a
+    /// directory at its name, or nothing, whatever sorts before it in a directory of any size (Spark
+    /// deletes an absent temp file at every checkpoint), and whether a key after it keeps the directory
+    /// standing. Where none does, the parent's marker is written beside the delete (idempotent, same
+    /// latency, priced as the LIST that would otherwise look at the keys before the file).
     pub async fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
         let Some(parent) = p.parent().filter(|d| !d.is_root()) else {
             return Ok(match self.entry_status(p).await? {
@@ -53,7 +55,8 @@ impl Client {
                 None => Removed::Nothing,
             });
         };
-        let window = self.key_window(&parent.dir_prefix(), ENTRY_PROBE_KEYS).await?;
+        let prefix = parent.dir_prefix();
+        let window = self.key_window_after(&prefix, Some(&key_before(p.key())), ENTRY_PROBE_KEYS).await?;
         let found = match window.entry(p) {
             Some(found) => found,
             None => self.entry_status(p).await?,
@@ -61,8 +64,8 @@ impl Client {
         Ok(match found {
             Some(s) if s.is_dir => Removed::DirectoryKept,
             Some(_) => {
-                let parent_stays = window.objects.iter().any(|o| o.key != p.key());
-                self.delete_file_keeping_parent(p, !parent_stays).await?;
+                let later_key = !window.complete || window.objects.iter().any(|o| o.key != p.key());
+                self.delete_file_keeping_parent(p, !later_key).await?;
                 Removed::File
             }
             None => Removed::Nothing,
@@ -130,4 +133,12 @@ impl Client {
         use object_store::ObjectStoreExt;
         drop(self.store.delete(staging).await);
     }
+}
+
+/// Where a window that starts at `key` begins: `key` less its last character sorts just before it, and
+/// only keys sharing that stem sort between (whole characters dropped: S3's start-after is UTF-8).
+fn key_before(key: &str) -> String {
+    let mut k = key.to_string();
+    k.pop();
+    k
 }

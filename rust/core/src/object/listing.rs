@@ -21,7 +21,8 @@ const DESTINATION_PROBE_KEYS: usize = 100;
 /// page's last key is there if and only if the page holds it.
 pub(super) struct KeyWindow {
     pub(super) objects: Vec<RawObject>,
-    complete: bool,
+    /// No key under the prefix sorts after the last one listed.
+    pub(super) complete: bool,
 }
 
 impl KeyWindow {
@@ -167,7 +168,13 @@ impl Client {
 
     /// The first keys of `prefix`, in order (non-delimited: right at once on every store).
     pub(super) async fn key_window(&self, prefix: &str, max_keys: usize) -> Result<KeyWindow> {
-        let req = ListRequest { prefix, delimited: false, start_after: None, max_keys, token: None };
+        self.key_window_after(prefix, None, max_keys).await
+    }
+
+    /// The keys under `prefix` that sort after `start_after`: what `KeyWindow::entry` tells of a path is
+    /// as true of it as of a window from the prefix's start, so long as the path's key sorts after.
+    pub(super) async fn key_window_after(&self, prefix: &str, start_after: Option<&str>, max_keys: usize) -> Result<KeyWindow> {
+        let req = ListRequest { prefix, delimited: false, start_after, max_keys, token: None };
         let page = self.keys.list(req).await?;
         Ok(KeyWindow { complete: page.next.is_none(), objects: page.objects })
     }

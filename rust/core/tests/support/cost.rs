@@ -34,8 +34,9 @@ pub const STATUS_FILE: u64 = HEAD;
 pub const STATUS_DIR: u64 = HEAD + LIST;
 /// The status of nothing: the same two, both missing.
 pub const STATUS_MISSING: u64 = HEAD + LIST;
-/// Deleting a file: the LIST of its directory's first keys (the file, what keeps the directory
-/// standing), then one DeleteObject (free on S3; a DeleteObjects POST would be billed as a PUT).
+/// Deleting a file: the LIST of its directory from just before its key (the file, a later key that
+/// keeps the directory standing), then one DeleteObject (free on S3; a DeleteObjects POST would be
+/// billed as a PUT). A missing file costs the LIST alone, however many keys sort before it.
 pub const DELETE_FILE: u64 = LIST + DELETE;
 /// An exclusive create with `create.performance` asked on the call (the checkpoint manager): the
 /// conditional PUT alone; the loser's 412 is followed by the read of the winner's write token.
@@ -50,5 +51,6 @@ pub const RENAME_PROBE_PAST_PAGE: u64 = 2 * LIST;
 pub const MKDIRS_ONE_LEVEL: u64 = LIST + LIST + PUT;
 pub const MKDIRS_TWO_LEVELS: u64 = LIST + LIST + (LIST + HEAD) + PUT;
 pub const MKDIRS_BELOW_A_FILE: u64 = LIST + LIST + (LIST + HEAD);
-/// Deleting the only file of an implicit directory also rewrites the parent's marker (as S3A).
+/// Deleting the last file of a directory (no key after it) also writes the parent's marker, sent with
+/// the DELETE (as S3A keeps the directory).
 pub const DELETE_LAST_FILE: u64 = LIST + DELETE + PUT;
