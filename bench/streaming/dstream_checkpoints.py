@@ -19,11 +19,17 @@ import time
 import urllib.request
 
 
-def proxy_counts(url):
+def proxy_counts(url, trace=None, batch_time=None):
+    """The proxy's counts by kind; with `trace`, the request targets since the last call are appended there."""
     if not url:
         return {}
     with urllib.request.urlopen(url, timeout=30) as answer:
-        return json.load(answer)["counts"]
+        body = json.load(answer)
+    if trace:
+        with open(trace, "a") as f:
+            f.write(f"# batch {batch_time} completed at {time.time():.6f}\n")
+            f.writelines(t + "\n" for t in body["targets"])
+    return body["counts"]
 
 
 def update_total(new_values, total):
@@ -76,8 +82,9 @@ def main():
         def onBatchCompleted(self, completed):
             info = completed.batchInfo()
             if len(cuts) < wanted:
-                cuts.append({"batch_time": info.batchTime().milliseconds(), "time": time.monotonic(),
-                             "processing_ms": info.processingDelay(), "proxy": proxy_counts(cfg["proxy_counts_url"])})
+                batch_time = info.batchTime().milliseconds()
+                cuts.append({"batch_time": batch_time, "time": time.monotonic(), "processing_ms": info.processingDelay(),
+                             "proxy": proxy_counts(cfg["proxy_counts_url"], cfg.get("trace"), batch_time)})
             if len(cuts) >= wanted:
                 enough.set()
 

@@ -212,6 +212,11 @@ pub trait Backend: Send + Sync + 'static {
     /// entries; `None` if `dir` is not a directory.
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>>;
 
+    /// Entries per listing page when the caller leaves it to the store (`max` 0): one request's worth.
+    fn page_size(&self) -> usize {
+        crate::fs::DEFAULT_PAGE
+    }
+
     /// Where `flat_listing`: one page of everything below directory `dir` at any depth, in path order
     /// (files, and the directories the store records; others show in the paths below them); `None` if
     /// `dir` is not a directory. Other backends are never asked.

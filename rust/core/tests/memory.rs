@@ -65,7 +65,9 @@ fn memory_rename_dir_with_2500_entries() {
 
 #[test]
 fn memory_large_exclusive_create_goes_through_staging() {
-    let f = Fixture::memory();
+    // 21 MiB in 8 MiB parts: past one part (the default 64 MiB would make it one conditional PUT).
+    let conf = commitfs_core::Config::from_pairs([("fs.memc.multipart.size", "8M")]);
+    let f = Fixture::new(commitfs_core::object::ObjectBackend::memory("memc", "test", &conf).unwrap());
     let path = base("/large/file");
     let data: Vec<u8> = (0..21 << 20).map(|i: u32| (i % 251) as u8).collect();
     let mut w = f.fs.create(&path, false).unwrap();

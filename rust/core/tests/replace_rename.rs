@@ -161,7 +161,7 @@ fn request_counts(kind: &'static str) {
     if kind == "seaweed" {
         assert_eq!((m.get("LIST"), m.get("RENAME")), (Some(&1), Some(&1)));
     } else {
-        assert_eq!((m.get("LIST"), m.get("COPY"), m.get("DELETE_OBJECTS")), (Some(&1), Some(&1), Some(&1)));
+        assert_eq!((m.get("LIST"), m.get("COPY"), m.get("DELETE")), (Some(&1), Some(&1), Some(&1)), "the source goes in one DeleteObject");
     }
     assert_eq!(text(&f.fs, &p("d/dst")), "new");
     let (_, m) = f.measure(|| f.fs.rename(&p("d/tmp2"), &p("d/fresh"), RenameMode::Replace).unwrap());

@@ -8,49 +8,8 @@ mod support;
 use commitfs_core::{Backend, CreateOptions, ErrorKind, Probe, RenameMode};
 use guarantees as g;
 use std::collections::BTreeMap;
+use support::cost;
 use support::*;
-
-/// The expected cost of each operation in requests, named once (as hadoop-aws's `OperationCost`): a
-/// change of cost is a change of one line here, and the assertions below read as sums of named steps.
-mod cost {
-    /// A HEAD: the backend's file probe.
-    pub const HEAD: u64 = 1;
-    /// One LIST of a name's prefix: a file, a directory or nothing at the path (status, exists, the
-    /// exclusive create's open-time check, a rename's destination with every new ancestor, the delete's
-    /// look at the directory's first keys).
-    pub const LIST: u64 = 1;
-    pub const PUT: u64 = 1;
-    pub const GET: u64 = 1;
-    pub const DELETE: u64 = 1;
-    /// Copy-if-not-exists: one CopyObject with If-None-Match (header mode, SeaweedFS) or create + copy
-    /// part + complete (multipart mode, moto).
-    pub fn copy(kind: &str) -> u64 {
-        if kind == "seaweed" { 1 } else { 3 }
-    }
-    /// One RenameObject (`If-None-Match: *`, or none when replacing).
-    pub const RENAME_OBJECT: u64 = 1;
-    /// Moving one file: RenameObject on SeaweedFS (`rename.mode=auto` finds it there), copy-if-not-exists
-    /// + DELETE of the source on moto (which has no RenameObject).
-    pub fn move_file(kind: &str) -> u64 {
-        if kind == "seaweed" { RENAME_OBJECT } else { copy(kind) + DELETE }
-    }
-    /// Replacing a file (`Rename.OVERWRITE`): RenameObject without precondition on SeaweedFS, an
-    /// unconditional CopyObject + DELETE on moto.
-    pub fn replace_file(kind: &str) -> u64 {
-        if kind == "seaweed" { RENAME_OBJECT } else { 1 + DELETE }
-    }
-    /// Creates of a small file: the open-time LIST, then the PUT at close.
-    pub const CREATE_SMALL: u64 = LIST + PUT;
-    /// A rename's look at its destination once more than a page (100 keys) sorts before it.
-    pub const RENAME_PROBE_PAST_PAGE: u64 = 2 * LIST;
-    /// mkdirs: a LIST of the path, a LIST per ancestor level walked (with a HEAD of the level below once
-    /// one level was found empty), the marker PUT.
-    pub const MKDIRS_ONE_LEVEL: u64 = LIST + LIST + PUT;
-    pub const MKDIRS_TWO_LEVELS: u64 = LIST + LIST + (LIST + HEAD) + PUT;
-    pub const MKDIRS_BELOW_A_FILE: u64 = LIST + LIST + (LIST + HEAD);
-    /// Deleting the only file of an implicit directory also rewrites the parent's marker (as S3A).
-    pub const DELETE_LAST_FILE: u64 = LIST + DELETE + PUT;
-}
 
 fn total(m: &BTreeMap<String, u64>) -> u64 {
     m.get("requests").copied().unwrap_or(0)
@@ -88,12 +47,26 @@ fn measure_all(kind: &'static str) {
     let (st, m) = f.measure(|| f.fs.status(&file).unwrap());
     assert_eq!((st.is_dir, st.len), (false, 5));
     note("fs.status of a file", &m);
-    assert_eq!(total(&m), cost::LIST, "a file: one LIST of the name's prefix");
+    assert_eq!((total(&m), m.get("HEAD")), (cost::STATUS_FILE, Some(&1)), "a file: one HEAD");
 
     let (st, m) = f.measure(|| f.fs.status(&g::p(&b, "dir")).unwrap());
     assert!(st.is_dir);
     note("fs.status of a directory", &m);
-    assert_eq!(total(&m), cost::LIST, "a directory: the same one LIST");
+    assert_eq!((total(&m), m.get("HEAD"), m.get("LIST")), (cost::STATUS_DIR, Some(&1), Some(&1)), "a directory: HEAD (404), LIST");
+
+    let (r, m) = f.measure(|| f.fs.status(&g::p(&b, "missing")));
+    assert_eq!(r.unwrap_err().kind, ErrorKind::NotFound);
+    assert_eq!(total(&m), cost::STATUS_MISSING, "nothing: HEAD (404), LIST (empty)");
+
+    if kind == "moto" {
+        // A file and a directory under one name (other tools can write both on S3; SeaweedFS's filer
+        // cannot hold them): the file, as the entry LIST said.
+        g::put(&f.fs, &g::p(&b, "both/inner"), b"in");
+        commitfs_core::runtime::block_on(object_store::ObjectStoreExt::put(&*f.backend.store(),
+            &object_store::path::Path::from(g::p(&b, "both").key()), bytes::Bytes::from_static(b"shadow").into())).unwrap();
+        let st = f.fs.status(&g::p(&b, "both")).unwrap();
+        assert_eq!((st.is_dir, st.len), (false, 6), "the key itself wins over keys below it");
+    }
 
     let (r, m) = f.measure(|| f.fs.exists(&g::p(&b, "missing")).unwrap());
     assert!(!r);
@@ -138,6 +111,8 @@ fn measure_all(kind: &'static str) {
     assert_eq!(total(&m), cost::LIST + moves, "LIST of dst (the shared parent needs no HEAD), the move");
     if kind == "seaweed" {
         assert_eq!((m.get("RENAME"), m.get("COPY"), m.get("DELETE_OBJECTS")), (Some(&1), None, None), "RenameObject alone: {m:?}");
+    } else {
+        assert_eq!(m.get("DELETE_OBJECTS"), None, "the source goes in a DeleteObject: {m:?}");
     }
 
     f.fs.mkdirs(&g::p(&b, "other")).unwrap();
@@ -190,6 +165,12 @@ fn measure_all(kind: &'static str) {
     note("list of a directory with three child directories", &m);
     assert!(total(&m) <= cost::LIST + 3 * cost::LIST, "one LIST (+1 per child directory on SeaweedFS)");
 
+    // A marker alone (an empty directory) is a directory, never a file of its own name.
+    f.fs.mkdirs(&g::p(&b, "dir/marked")).unwrap();
+    let (st, m) = f.measure(|| f.fs.status(&g::p(&b, "dir/marked")).unwrap());
+    assert!(st.is_dir);
+    assert_eq!(total(&m), cost::STATUS_DIR);
+
     let (_, m) = f.measure(|| f.fs.mkdirs(&g::p(&b, "made/deep")).unwrap());
     note("mkdirs of two new levels under an existing dir", &m);
     assert_eq!(total(&m), cost::MKDIRS_TWO_LEVELS, "LIST of the path, LIST of made/, LIST of the base + HEAD of made, PUT");
@@ -207,9 +188,18 @@ fn measure_all(kind: &'static str) {
     note("mkdirs below a file (refused)", &m);
     assert_eq!(total(&m), cost::MKDIRS_BELOW_A_FILE, "LIST of the path, LIST of the parent, LIST of dir/ + HEAD of the parent (a file)");
 
+    g::put(&f.fs, &g::p(&b, "dir/zz-later"), b"1");
     let (_, m) = f.measure(|| assert!(f.fs.delete(&dst, false).unwrap()));
-    note("fs.delete of a file beside others", &m);
-    assert_eq!(total(&m), cost::LIST + cost::DELETE, "LIST of the directory's first keys (the file, its siblings), DELETE");
+    note("fs.delete of a file with a later sibling", &m);
+    assert_eq!(total(&m), cost::DELETE_FILE, "LIST from the file's key (the file, the sibling after it), DELETE");
+    assert_eq!((m.get("DELETE"), m.get("DELETE_OBJECTS")), (Some(&1), None), "a DeleteObject, not a DeleteObjects POST: {m:?}");
+    let (_, m) = f.measure(|| assert!(f.fs.delete(&g::p(&b, "dir/zz-later"), false).unwrap()));
+    note("fs.delete of the last file of a directory", &m);
+    assert_eq!(total(&m), cost::DELETE_LAST_FILE, "LIST from the file's key (nothing after it), DELETE + the marker PUT");
+
+    let (_, m) = f.measure(|| assert!(!f.fs.delete(&g::p(&crowded, "temp"), false).unwrap()));
+    note("fs.delete of a missing file behind 120 keys", &m);
+    assert_eq!(total(&m), cost::LIST, "one LIST from the name's key, whatever sorts before it");
 
     let lone = g::p(&b, "lone/file");
     g::put(&f.fs, &lone, b"1");
@@ -244,6 +234,40 @@ fn measure_create_performance(kind: &'static str) {
     exclusive_put(&f, &g::p(&b, "dir/late"));
     w.write(b"second").unwrap();
     assert_eq!(w.commit().unwrap_err().kind, ErrorKind::AlreadyExists, "and stays exclusive at commit");
+}
+
+/// `create.performance` asked on the call (`create_with(.., performance = true)`, the checkpoint
+/// manager's `createFile().opt(...)`): an exclusive create is the conditional PUT alone, and a lost race
+/// is refused at commit, naming the path, with nothing overwritten.
+fn measure_create_per_call_performance(kind: &'static str) {
+    let f = Fixture::s3(kind, &[]);
+    let b = fresh_base("create-per-call");
+    let p = g::p(&b, "state/0/1.delta");
+    let write = |data: &[u8]| {
+        let mut w = f.fs.create_with(&p, &CreateOptions::new(false), true)?;
+        w.write(data)?;
+        w.commit()
+    };
+    let (r, m) = f.measure(|| write(b"first"));
+    r.unwrap();
+    eprintln!("{kind}: per-call create.performance: exclusive create of a small file: {m:?}");
+    assert_eq!((total(&m), m.get("PUT")), (cost::CREATE_PER_CALL_PERFORMANCE, Some(&1)), "the conditional PUT alone");
+    let (r, m) = f.measure(|| write(b"second"));
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AlreadyExists, "{e}");
+    assert!(e.to_string().contains(p.key()), "the message names the path: {e}");
+    assert_eq!(total(&m), cost::CREATE_PER_CALL_PERFORMANCE_LOST, "PUT (412), then the winner's token: {m:?}");
+    assert_eq!(g::read_all(&f.fs, &p).unwrap(), b"first", "the winner's bytes stay");
+}
+
+#[test]
+fn seaweed_create_per_call_performance_request_counts() {
+    measure_create_per_call_performance("seaweed");
+}
+
+#[test]
+fn moto_create_per_call_performance_request_counts() {
+    measure_create_per_call_performance("moto");
 }
 
 /// `fs.s3c.rename.performance`: a file rename is the move (one RenameObject, or the conditional copy and
@@ -306,7 +330,10 @@ fn moto_request_counts() {
 }
 
 /// A tree lists flat, as S3A lists it for `listFiles(path, true)` and content summaries: 40 files in 41
-/// directories (and an empty directory's marker) in one LIST, 1,001 keys in ceil(1001 / 1000) = 2.
+/// directories (and an empty directory's marker) in one LIST, 1,001 keys in ceil(1001 / 1000) = 2 when
+/// the caller asks 1,000 a page; left to the store (`paging.maximum`, 5,000 as S3A's) one LIST on
+/// SeaweedFS, which answers as many keys as asked (AWS caps a page at 1,000), for the tree and for the
+/// directory alike.
 fn measure_tree_listing(kind: &'static str) {
     let f = Fixture::s3(kind, &[]);
     let b = fresh_base("tree");
@@ -327,7 +354,7 @@ fn measure_tree_listing(kind: &'static str) {
     let names: Vec<String> = (0..1001).map(|i| format!("k{i:05}")).collect();
     let puts = names.iter().map(|n| {
         let store = f.backend.store().clone();
-        let loc = object_store::path::Path::from(g::p(&big, &format!("{}/{n}", &n[..4])).key());
+        let loc = object_store::path::Path::from(g::p(&big, n).key());
         async move { object_store::ObjectStoreExt::put(&store, &loc, bytes::Bytes::from_static(b"y").into()).await.unwrap() }
     });
     commitfs_core::runtime::block_on(futures::StreamExt::collect::<Vec<_>>(futures::StreamExt::buffer_unordered(futures::stream::iter(puts), 32)));
@@ -344,6 +371,28 @@ fn measure_tree_listing(kind: &'static str) {
     });
     assert_eq!(count, 1001);
     assert_eq!((m.get("LIST"), total(&m)), (Some(&2), 2), "{kind}: {m:?}");
+    let store_pages = |tree: bool| {
+        let (mut after, mut n) = (None::<String>, 0);
+        loop {
+            let page = if tree { f.fs.list_tree(&big, after.as_deref(), 0) } else { f.fs.list(&big, after.as_deref(), 0) };
+            let page = page.unwrap();
+            n += page.entries.len();
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return n,
+            }
+        }
+    };
+    for tree in [true, false] {
+        let (count, m) = f.measure(|| store_pages(tree));
+        eprintln!("{kind}: 1,001 keys, the store's page (tree: {tree}): {m:?}");
+        assert_eq!(count, 1001);
+        if kind == "seaweed" {
+            assert_eq!((m.get("LIST"), total(&m)), (Some(&1), 1), "one LIST of up to 5,000 keys: {m:?}");
+        } else {
+            assert!(total(&m) <= 2, "{m:?}");
+        }
+    }
     let (r, _) = f.measure(|| f.fs.list_tree(&g::p(&b, "d1/e1/f"), None, 1000));
     assert_eq!(r.unwrap().entries.len(), 1, "a file lists as itself");
     assert_eq!(f.fs.list_tree(&g::p(&b, "missing"), None, 1000).unwrap_err().kind, ErrorKind::NotFound);

@@ -55,7 +55,8 @@ fn seaweed_lost_response_is_resolved_by_the_token() {
 
 #[test]
 fn seaweed_large_exclusive_create_through_staging() {
-    cases::large_exclusive_create(&fixture());
+    // 21 MiB in 8 MiB parts: past one part, so the staged multipart upload + copy-if-absent path.
+    cases::large_exclusive_create(&Fixture::s3(KIND, &[("fs.s3c.multipart.size", "8M")]));
 }
 
 #[test]

@@ -66,7 +66,9 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_capabilities<'l>(mut env
 }
 
 /// The status of `path` into `out` (`marshal::status_slots`): primitives only, no Java object built here
-/// but the ETag, returned (null where the store has none).
+/// but the ETag, returned (null where the store has none). `file_first`: the path is usually a file
+/// (`FileSystem::status`: a HEAD on S3), else usually a directory or nothing
+/// (`FileSystem::status_in_one_look`: one LIST).
 #[no_mangle]
 pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_status<'l>(
     mut env: EnvUnowned<'l>,
@@ -74,9 +76,11 @@ pub extern "system" fn Java_io_commitfs_hadoop_NativeFs_status<'l>(
     fs: jlong,
     path: JByteArray<'l>,
     out: JLongArray<'l>,
+    file_first: jboolean,
 ) -> JString<'l> {
     run(&mut env, |env| {
-        let status = store(fs)?.status(&marshal::path(env, &path)?)?;
+        let (fs, p) = (store(fs)?, marshal::path(env, &path)?);
+        let status = if file_first { fs.status(&p)? } else { fs.status_in_one_look(&p)? };
         out.set_region(env, 0, &marshal::status_slots(&status))?;
         Ok(if status.etag.is_empty() { JString::null() } else { env.new_string(&status.etag)? })
     })

@@ -8,9 +8,10 @@ use bytes::Bytes;
 use parking_lot::Mutex;
 use std::mem::MaybeUninit;
 
-/// Idle memory the pool keeps at most; beyond it released buffers are freed. One writer at the default
-/// settings has up to 41 MiB under way (4 parts of 8 MiB in flight, one part gathering, the buffer Java
-/// fills): below that, steady writing would allocate and fault in the difference again and again.
+/// Idle memory the pool keeps at most; beyond it released buffers are freed. One writer at 8 MiB parts
+/// has up to 41 MiB under way (4 parts of 8 MiB in flight, one part gathering, the buffer Java fills):
+/// below that, steady writing would allocate and fault in the difference again and again. At the
+/// default 64 MiB parts a writer cycles through 192 MiB, more than the pool keeps idle for the process.
 const POOL_BYTES: usize = 48 << 20;
 
 type Memory = Box<[MaybeUninit<u8>]>;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 pub use policy::Policy;
 pub use rename::RenameMode;
 
-/// Entries per listing page when the caller does not say.
+/// Entries per listing page when neither the caller nor the backend says (`Backend::page_size`).
 pub const DEFAULT_PAGE: usize = 1000;
 
 pub struct FileSystem {
@@ -60,6 +60,30 @@ impl FileSystem {
         if p.is_root() {
             return Ok(self.ask(Probe::Dir(p))?.unwrap_or_else(|| FileStatus::dir(p.clone(), 0)));
         }
+        if !self.capabilities().implicit_directories {
+            return self.ask(Probe::Entry(p))?.ok_or_else(|| self.not_found(p));
+        }
+        // A status is mostly asked of files (checkpoint and part files, rename sources): a HEAD answers
+        // those ($0.0004 on S3 Standard, where the entry LIST costs $0.005), and only a miss pays the LIST
+        // of `p/` that finds a directory (HEAD + LIST, as S3A). Same answers as the entry LIST: the key
+        // `p` wins over keys below `p/` (a file shadowing a directory of the same name is a file in
+        // both), a HEAD of `p` never sees the `p/` marker (nor, on SeaweedFS, the directory behind it:
+        // 404, checked), and neither request consults the rename journal, so an interrupted directory
+        // rename looks the same to both.
+        if let Some(file) = self.ask(Probe::File(p))? {
+            return Ok(file);
+        }
+        self.ask(Probe::Dir(p))?.ok_or_else(|| self.not_found(p))
+    }
+
+    /// The status in one look that answers a file, a directory and nothing alike (S3: the entry LIST),
+    /// for callers whose path is usually a directory or absent: FileContext's `getFileStatus`, which is
+    /// how Hadoop's create checks a parent and how `FileContext.util().exists` (Spark's checkpoint
+    /// managers) asks, and createNonRecursive's parent check. `status` would cost those HEAD + LIST.
+    pub fn status_in_one_look(&self, p: &FsPath) -> Result<FileStatus> {
+        if p.is_root() {
+            return self.status(p);
+        }
         self.ask(Probe::Entry(p))?.ok_or_else(|| self.not_found(p))
     }
 
@@ -67,9 +91,9 @@ impl FileSystem {
         Ok(p.is_root() || self.ask(Probe::Entry(p))?.is_some())
     }
 
-    /// One page of a listing. Listing a file yields that file (Hadoop's `listStatus` rule).
+    /// One page of a listing (`max` 0: the backend's page, one request's worth). Listing a file yields that file (Hadoop's `listStatus` rule).
     pub fn list(&self, p: &FsPath, start_after: Option<&str>, max: usize) -> Result<ListPage> {
-        let max = if max == 0 { DEFAULT_PAGE } else { max };
+        let max = if max == 0 { self.backend.page_size() } else { max };
         match self.backend.list_page(p, start_after, max)? {
             Some(page) => Ok(page),
             None => self.list_non_directory(p, start_after),
@@ -83,7 +107,7 @@ impl FileSystem {
         if !self.capabilities().flat_listing {
             return Err(Error::invalid(format!("{}: this store lists directory by directory", self.display(p))));
         }
-        let max = if max == 0 { DEFAULT_PAGE } else { max };
+        let max = if max == 0 { self.backend.page_size() } else { max };
         match self.backend.list_tree_page(p, start_after, max)? {
             Some(page) => Ok(page),
             None => self.list_non_directory(p, start_after),
@@ -107,7 +131,7 @@ impl FileSystem {
         let mut out = Vec::new();
         let mut after: Option<String> = None;
         loop {
-            let page = self.list(p, after.as_deref(), DEFAULT_PAGE)?;
+            let page = self.list(p, after.as_deref(), 0)?;
             out.extend(page.entries);
             match page.next {
                 Some(n) => after = Some(n),
@@ -218,15 +242,15 @@ impl FileSystem {
     }
 
     /// As `create`, with every option (the published file's permission), and `performance`: this call
-    /// makes `Policy::relaxed_create_checks`'s bargain even where the store's policy does not (S3A's
-    /// per-call `fs.s3a.create.performance` of `createFile()`).
+    /// skips the open-time probes even where the store's policy does not (S3A's per-call
+    /// `fs.s3a.create.performance` of `createFile()`); an exclusive create is then refused at commit.
     pub fn create_with(&self, p: &FsPath, opts: &CreateOptions, performance: bool) -> Result<Box<dyn Writer>> {
         let overwrite = opts.overwrite;
         if p.is_root() {
             return Err(Error::at(ErrorKind::IsDirectory, self.display(p), "cannot create a file at the root"));
         }
         if self.capabilities().implicit_directories {
-            self.create_checks_implicit(p, overwrite, performance || self.policy.relaxed_create_checks)?;
+            self.create_checks_implicit(p, overwrite, performance)?;
         } else {
             if let Some(s) = self.ask(Probe::Entry(p))? {
                 self.refuse_create_over(p, s.is_dir, overwrite)?;
@@ -243,16 +267,20 @@ impl FileSystem {
     }
 
     /// One request: for `overwrite=false` a LIST that finds a file or a directory at `p`, else a LIST of
-    /// `p/` (a file there may be replaced). With `Policy::relaxed_create_checks` (S3A's `create.performance`)
-    /// only a HEAD of `p` when `overwrite=false`, to fail fast. As S3A, the parent is not probed: where
-    /// directories are implicit a file as parent is refused by mkdirs and rename, not by create (the
-    /// contract option `create-file-under-file-allowed` says so).
-    fn create_checks_implicit(&self, p: &FsPath, overwrite: bool, relaxed: bool) -> Result<()> {
-        let probe = match (overwrite, relaxed) {
+    /// `p/` (a file there may be replaced). With the store's `Policy::relaxed_create_checks` (S3A's
+    /// `create.performance`) only a HEAD of `p` when `overwrite=false`, to fail fast. A caller asking for
+    /// performance on this call (`per_call`: the checkpoint manager's `createFile().opt(...)`) gets no
+    /// probe at all: the conditional PUT (`If-None-Match: *`, or the staged copy-if-absent) at close is
+    /// what makes an exclusive create exclusive anyway, so the HEAD only moved the refusal earlier; it
+    /// now comes from `close`, as Spark's own temp-file-then-rename reports a lost race. As S3A, the
+    /// parent is not probed: where directories are implicit a file as parent is refused by mkdirs and
+    /// rename, not by create (the contract option `create-file-under-file-allowed` says so).
+    fn create_checks_implicit(&self, p: &FsPath, overwrite: bool, per_call: bool) -> Result<()> {
+        let probe = match (overwrite, per_call || self.policy.relaxed_create_checks) {
             (false, false) => Probe::Entry(p),
-            (false, true) => Probe::File(p),
+            (false, true) if !per_call => Probe::File(p),
             (true, false) => Probe::Dir(p),
-            (true, true) => return Ok(()),
+            _ => return Ok(()),
         };
         match self.ask(probe)? {
             Some(s) => self.refuse_create_over(p, s.is_dir, overwrite),

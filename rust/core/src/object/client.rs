@@ -15,13 +15,15 @@ pub(crate) struct Client {
     pub(super) keys: Arc<dyn RawKeys>,
     /// `None` for the in-memory store (no HTTP).
     pub(super) counters: Option<Arc<Counters>>,
+    /// Keys asked for per LIST request that walks a directory or a tree (`fs.<scheme>.paging.maximum`).
+    pub(super) page_keys: usize,
     /// S3 only: the bucket's region once a request refused for its signing region taught it.
     pub(super) cross_region: Option<Arc<super::cross_region::CrossRegion>>,
 }
 
 impl Client {
-    pub(super) fn new(scheme: &str, authority: &str, store: Arc<dyn ObjectStore>, keys: Arc<dyn RawKeys>, counters: Option<Arc<Counters>>) -> Self {
-        Client { scheme: scheme.to_string(), authority: authority.to_string(), store, keys, counters, cross_region: None }
+    pub(super) fn new(scheme: &str, authority: &str, store: Arc<dyn ObjectStore>, keys: Arc<dyn RawKeys>, counters: Option<Arc<Counters>>, page_keys: usize) -> Self {
+        Client { scheme: scheme.to_string(), authority: authority.to_string(), store, keys, counters, page_keys: page_keys.max(1), cross_region: None }
     }
 
     /// `scheme://authority/key`, the way the user names the path.

@@ -42,9 +42,11 @@ impl Client {
         }
     }
 
-    /// One non-delimited LIST of the parent's prefix finds the file (where it is among the directory's
-    /// first keys; else the entry probe asks) and shows whether anything else (the parent's marker, a
-    /// sibling) keeps the directory standing: then no marker is written.
+    /// One non-delimited LIST of the directory's keys from just before the file's own: the file, or a
+    /// directory at its name, or nothing, whatever sorts before it in a directory of any size (Spark
+    /// deletes an absent temp file at every checkpoint), and whether a key after it keeps the directory
+    /// standing. Where none does, the parent's marker is written beside the delete (idempotent, same
+    /// latency, priced as the LIST that would otherwise look at the keys before the file).
     pub async fn delete_if_file(&self, p: &FsPath) -> Result<Removed> {
         let Some(parent) = p.parent().filter(|d| !d.is_root()) else {
             return Ok(match self.entry_status(p).await? {
@@ -53,7 +55,8 @@ impl Client {
                 None => Removed::Nothing,
             });
         };
-        let window = self.key_window(&parent.dir_prefix(), ENTRY_PROBE_KEYS).await?;
+        let prefix = parent.dir_prefix();
+        let window = self.key_window_after(&prefix, Some(&key_before(p.key())), ENTRY_PROBE_KEYS).await?;
         let found = match window.entry(p) {
             Some(found) => found,
             None => self.entry_status(p).await?,
@@ -61,8 +64,8 @@ impl Client {
         Ok(match found {
             Some(s) if s.is_dir => Removed::DirectoryKept,
             Some(_) => {
-                let parent_stays = window.objects.iter().any(|o| o.key != p.key());
-                self.delete_file_keeping_parent(p, !parent_stays).await?;
+                let later_key = !window.complete || window.objects.iter().any(|o| o.key != p.key());
+                self.delete_file_keeping_parent(p, !later_key).await?;
                 Removed::File
             }
             None => Removed::Nothing,
@@ -70,11 +73,11 @@ impl Client {
     }
 
     async fn delete_file_keeping_parent(&self, p: &FsPath, write_marker: bool) -> Result<bool> {
-        // S3 DELETE answers 204 whether or not the key existed; the caller has just seen the file. The raw
-        // DeleteObjects is retried on timeouts (object_store does not retry its POST), so a delete that
-        // happened is never reported as failed.
+        // One DeleteObject, free on S3 (a DeleteObjects POST is billed as a PUT), through the raw keys:
+        // retried on timeouts (object_store does not retry a DELETE that timed out), so a delete that
+        // happened is never reported as failed. The caller has just seen the file.
         let marker = async { if write_marker { self.keep_parent(p).await } else { Ok(()) } };
-        let (deleted, kept) = futures::join!(self.delete_keys(vec![p.key().to_string()]), marker);
+        let (deleted, kept) = futures::join!(self.keys.delete_key(p.key()), marker);
         kept?;
         deleted.map(|_| true)
     }
@@ -134,4 +137,12 @@ impl Client {
         use object_store::ObjectStoreExt;
         drop(self.store.delete(staging).await);
     }
+}
+
+/// Where a window that starts at `key` begins: `key` less its last character sorts just before it, and
+/// only keys sharing that stem sort between (whole characters dropped: S3's start-after is UTF-8).
+fn key_before(key: &str) -> String {
+    let mut k = key.to_string();
+    k.pop();
+    k
 }

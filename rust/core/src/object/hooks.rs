@@ -4,7 +4,7 @@
 //! `sync.rs` gives `raw_read` and `raw_write` their blocking face on `ObjectBackend`.
 
 use super::client::Client;
-use super::writer::PARTS_IN_FLIGHT;
+use super::writer::parts_in_flight;
 use super::{location, map_err, writer, ObjectBackend};
 use crate::backend::Writer;
 use crate::error::Result;
@@ -45,7 +45,7 @@ pub(super) async fn raw_write(client: &Client, part_size: usize, p: &FsPath, siz
     let chunk = bytes::Bytes::from(vec![0x5a_u8; 1 << 20]);
     let mut left = size;
     while left > 0 {
-        upload.wait_for_capacity(PARTS_IN_FLIGHT).await.map_err(fail)?;
+        upload.wait_for_capacity(parts_in_flight(part_size)).await.map_err(fail)?;
         let n = left.min(chunk.len() as u64);
         upload.put(chunk.slice(..n as usize));
         left -= n;

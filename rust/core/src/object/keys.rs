@@ -47,6 +47,11 @@ pub trait RawKeys: Send + Sync + 'static {
     async fn put_marker(&self, dir_key: &str) -> Result<()>;
     /// Deletes up to `DELETE_BATCH` keys (files or markers); missing keys are not an error.
     async fn delete_keys(&self, keys: &[String]) -> Result<()>;
+    /// Deletes one key with a DeleteObject (free on S3, where a DeleteObjects POST is billed as a PUT);
+    /// a missing key is not an error.
+    async fn delete_key(&self, key: &str) -> Result<()> {
+        self.delete_keys(&[key.to_string()]).await
+    }
     /// One RenameObject request, not retried (`rename_object.rs` retries it and resolves lost answers).
     /// `if_absent`: with `If-None-Match: *`, refused (412) when `dst` exists.
     async fn rename_once(&self, _src: &str, _dst: &str, _if_absent: bool) -> RenameReply {

@@ -21,7 +21,8 @@ const DESTINATION_PROBE_KEYS: usize = 100;
 /// page's last key is there if and only if the page holds it.
 pub(super) struct KeyWindow {
     pub(super) objects: Vec<RawObject>,
-    complete: bool,
+    /// No key under the prefix sorts after the last one listed.
+    pub(super) complete: bool,
 }
 
 impl KeyWindow {
@@ -167,7 +168,13 @@ impl Client {
 
     /// The first keys of `prefix`, in order (non-delimited: right at once on every store).
     pub(super) async fn key_window(&self, prefix: &str, max_keys: usize) -> Result<KeyWindow> {
-        let req = ListRequest { prefix, delimited: false, start_after: None, max_keys, token: None };
+        self.key_window_after(prefix, None, max_keys).await
+    }
+
+    /// The keys under `prefix` that sort after `start_after`: what `KeyWindow::entry` tells of a path is
+    /// as true of it as of a window from the prefix's start, so long as the path's key sorts after.
+    pub(super) async fn key_window_after(&self, prefix: &str, start_after: Option<&str>, max_keys: usize) -> Result<KeyWindow> {
+        let req = ListRequest { prefix, delimited: false, start_after, max_keys, token: None };
         let page = self.keys.list(req).await?;
         Ok(KeyWindow { complete: page.next.is_none(), objects: page.objects })
     }
@@ -183,7 +190,7 @@ impl Client {
         let mut seen_anything = false;
         let mut token: Option<String> = None;
         let more = loop {
-            let want = (max - found.len() + 1).min(1000);
+            let want = (max - found.len() + 1).min(self.page_keys);
             let req = ListRequest {
                 prefix: &prefix,
                 delimited: true,
@@ -236,13 +243,13 @@ impl Client {
     }
 
     /// One page of everything below `dir` at any depth, in key order, from one non-delimited LIST of up
-    /// to `max` (≤ 1000) keys, as S3A lists trees: files, and directories where a marker stands (other
+    /// to `max` keys (at most `paging.maximum`), as S3A lists trees: files, and directories where a marker stands (other
     /// directories show through the paths of what is below them). `start_after` is the last page's
     /// `next`, a path relative to `dir`. `None` if no key lies below `dir`.
     pub async fn list_tree_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         let prefix = dir.dir_prefix();
         let after_raw = start_after.map(|s| format!("{prefix}{s}"));
-        let req = ListRequest { prefix: &prefix, delimited: false, start_after: after_raw.as_deref(), max_keys: max.clamp(1, 1000), token: None };
+        let req = ListRequest { prefix: &prefix, delimited: false, start_after: after_raw.as_deref(), max_keys: max.clamp(1, self.page_keys), token: None };
         let page = self.keys.list(req).await?;
         if page.objects.is_empty() && start_after.is_none() && !dir.is_root() {
             return Ok(None);
@@ -286,7 +293,7 @@ impl Client {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let req = ListRequest { prefix, delimited: false, start_after: None, max_keys: 1000, token: token.as_deref() };
+            let req = ListRequest { prefix, delimited: false, start_after: None, max_keys: self.page_keys, token: token.as_deref() };
             let page = self.keys.list(req).await?;
             out.extend(page.objects);
             match page.next {

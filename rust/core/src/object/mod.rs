@@ -111,7 +111,7 @@ impl ObjectBackend {
         let settings = ObjectSettings::read(scheme, bucket, conf)?;
         crate::settings::warn_unsupported(conf, scheme);
         let built = s3::build(scheme, bucket, &settings, connector)?;
-        let mut client = Client::new(scheme, bucket, built.store, Arc::new(built.keys), Some(counters));
+        let mut client = Client::new(scheme, bucket, built.store, Arc::new(built.keys), Some(counters), settings.page_keys);
         client.cross_region = Some(built.cross_region);
         Ok(Self::assemble(client, &settings, Some(built.copy_mode)))
     }
@@ -122,7 +122,7 @@ impl ObjectBackend {
         let keys: Arc<dyn RawKeys> = Arc::new(keys::MemoryKeys::new(store.clone()));
         let settings = ObjectSettings::read(scheme, authority, conf)?;
         crate::settings::warn_unsupported(conf, scheme);
-        Ok(Self::assemble(Client::new(scheme, authority, store, keys, None), &settings, None))
+        Ok(Self::assemble(Client::new(scheme, authority, store, keys, None, settings.page_keys), &settings, None))
     }
 
     /// `copy_mode` `None`: the store enforces copy-if-not-exists natively (InMemory).

@@ -49,7 +49,7 @@ pub async fn resolve_conflict(store: &dyn ObjectStore, location: &Path, token: O
             return Ok(());
         }
     }
-    Err(Error::already_exists(shown))
+    Err(Error::at(ErrorKind::AlreadyExists, shown, "already exists: another writer got there first (the store refused the conditional write, If-None-Match: *); nothing was overwritten. Pick another name, or overwrite explicitly"))
 }
 
 /// After an error that may hide a success (timeout, connection lost after the request was sent, retries

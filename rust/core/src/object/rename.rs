@@ -24,9 +24,9 @@ impl Shared {
             Err(e) if e.kind == ErrorKind::NotFound => return Err(Error::not_found(self.client.show(src))),
             other => other?,
         }
-        // Our raw DeleteObjects, not object_store's: it retries timeouts (the copy is in place, so deleting
-        // the source is idempotent), where a POST timing out would report a completed rename as failed.
-        self.client.keys.delete_keys(&[src.key().to_string()]).await
+        // Our raw DeleteObject, not object_store's: it retries timeouts (the copy is in place, so deleting
+        // the source is idempotent), where one timing out would report a completed rename as failed.
+        self.client.keys.delete_key(src.key()).await
     }
 
     /// Copies every key (files with copy-if-not-exists, markers rewritten) with bounded concurrency,
@@ -82,7 +82,7 @@ impl Shared {
             Err(object_store::Error::NotFound { .. }) => return Err(Error::not_found(client.show(src))),
             Err(e) => return Err(map_err(e, client.show(dst), &format!("replace with {} (copy)", client.show(src)))),
         }
-        // The raw DeleteObjects retries timeouts: deleting the source once the copy is in place is idempotent.
-        client.keys.delete_keys(&[src.key().to_string()]).await
+        // The raw DeleteObject retries timeouts: deleting the source once the copy is in place is idempotent.
+        client.keys.delete_key(src.key()).await
     }
 }

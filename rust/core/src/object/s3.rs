@@ -307,7 +307,9 @@ pub(super) fn parse_ms(s: Option<&str>) -> i64 {
 #[async_trait]
 impl RawKeys for S3Keys {
     async fn list(&self, req: ListRequest<'_>) -> Result<RawListing> {
-        let max = req.max_keys.clamp(1, 1000).to_string();
+        // The caller's page (`paging.maximum` at most): AWS answers at most 1,000 keys, SeaweedFS as many
+        // as asked, and a truncated page carries its continuation token either way.
+        let max = req.max_keys.max(1).to_string();
         let mut query = vec![("list-type", "2"), ("max-keys", max.as_str()), ("prefix", req.prefix)];
         if req.delimited {
             query.push(("delimiter", "/"));
@@ -360,6 +362,16 @@ impl RawKeys for S3Keys {
         match result.error.into_iter().next() {
             None => Ok(()),
             Some(e) => Err(Error::io(self.show(&e.key), format!("DeleteObjects failed: {} {}", e.code, e.message))),
+        }
+    }
+
+    /// Retried on timeouts like every raw request (S3 answers 204 whether or not the key was there), so a
+    /// delete that happened is never reported as failed.
+    async fn delete_key(&self, key: &str) -> Result<()> {
+        match self.send("DELETE", key, &[], Bytes::new(), false, "DELETE").await {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(()), // stores that answer 404 for a missing key
+            Err(e) => Err(e),
         }
     }
 

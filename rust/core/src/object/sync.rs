@@ -86,6 +86,10 @@ impl Backend for ObjectBackend {
     fn probe(&self, probes: &[Probe<'_>]) -> Result<Vec<Option<FileStatus>>> {
         block_on(self.0.client.probe(probes))
     }
+    /// `paging.maximum` (S3A's default 5,000): one LIST's worth of entries per page.
+    fn page_size(&self) -> usize {
+        self.0.client.page_keys
+    }
     fn list_page(&self, dir: &FsPath, start_after: Option<&str>, max: usize) -> Result<Option<ListPage>> {
         block_on(self.0.list_page(dir, start_after, max))
     }

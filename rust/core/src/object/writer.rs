@@ -17,8 +17,14 @@ use bytes::Bytes;
 use object_store::{PutMode, PutMultipartOptions, PutOptions, PutPayload, PutPayloadMut, WriteMultipart};
 use std::sync::Arc;
 
-/// Parts uploading at once per writer: memory is bounded by (this + 1) × part size.
-pub(super) const PARTS_IN_FLIGHT: usize = 4;
+/// Bytes of parts uploading at once per writer; memory is bounded by this plus the part gathering.
+const IN_FLIGHT_BYTES: u64 = 128 << 20;
+
+/// Parts uploading at once per writer, 1 to 4: 4 of up to 32 MiB, 2 of the default 64 MiB (peak
+/// memory (this + 1) × part size: 192 MiB per stream writing past one part at the default).
+pub(super) fn parts_in_flight(part_size: usize) -> usize {
+    usize::try_from(IN_FLIGHT_BYTES / (part_size.max(1) as u64)).unwrap_or(1).clamp(1, 4)
+}
 
 enum State {
     /// Everything written so far, below one part size: slices copied in, owned buffers kept as they are.
@@ -175,7 +181,7 @@ impl ObjectWriter {
                 let part = part_size as u64;
                 let parts_started = (self.written + len as u64) / part - self.written / part;
                 if parts_started > 0 {
-                    if let Err(e) = upload.wait_for_capacity(PARTS_IN_FLIGHT).await {
+                    if let Err(e) = upload.wait_for_capacity(parts_in_flight(part_size)).await {
                         let err = map_err(e, self.shown(), "upload a part of");
                         if let Some(upload) = self.take_upload() {
                             abort_in_background(upload);

@@ -39,7 +39,8 @@ pub const ROLE_CREDENTIALS_PROVIDER: Key =
     bucket("assumed.role.credentials.provider", Text, Value("org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"), OBJ);
 pub const COPY_IF_NOT_EXISTS: Key = bucket("copy-if-not-exists", Choice(&["header", "multipart", "unsafe"]), Value("header"), OBJ);
 pub const RENAME_MODE: Key = bucket("rename.mode", Choice(&["auto", "rename-object", "copy"]), Value("auto"), OBJ);
-pub const MULTIPART_SIZE: Key = bucket("multipart.size", Size, Value("8M"), OBJ);
+pub const MULTIPART_SIZE: Key = bucket("multipart.size", Size, Value("64M"), OBJ);
+pub const PAGING_MAXIMUM: Key = bucket("paging.maximum", Count { min: 1 }, Value("5000"), OBJ);
 pub const READAHEAD: Key = bucket("readahead.range", Size, Value("1M"), OBJ);
 pub const COPY_CONCURRENCY: Key = bucket("copy.concurrency", Count { min: 1 }, Value("16"), OBJ);
 pub const VERIFY_DIRECTORIES: Key = bucket("list.verify-directories", Choice(&["auto", "true", "false"]), Value("auto"), OBJ);
@@ -123,7 +124,7 @@ pub const KEYS: &[&Key] = &[
     &CREDENTIALS_PROVIDER, &ROLE_ARN, &ROLE_SESSION_NAME, &ROLE_SESSION_DURATION, &ROLE_STS_ENDPOINT, &ROLE_STS_REGION,
     &ROLE_EXTERNAL_ID, &ROLE_POLICY,
     &ROLE_CREDENTIALS_PROVIDER, &COPY_IF_NOT_EXISTS,
-    &RENAME_MODE, &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
+    &RENAME_MODE, &CREATE_PERFORMANCE, &RENAME_PERFORMANCE, &MULTIPART_SIZE, &PAGING_MAXIMUM, &READAHEAD, &COPY_CONCURRENCY, &VERIFY_DIRECTORIES,
     &RETRY_LIMIT, &RETRY_INTERVAL, &RETRY_TIMEOUT, &REQUEST_TIMEOUT, &CONNECT_TIMEOUT, &RECOVERY_GRACE, &RECOVERY_INTERVAL,
     &ENCRYPTION_ALGORITHM, &ENCRYPTION_KEY, &BUCKET_KEY, &REQUESTER_PAYS, &STORAGE_CLASS, &CANNED_ACL, &CHECKSUM,
     &PROXY_HOST, &PROXY_PORT, &PROXY_USERNAME, &PROXY_PASSWORD, &PROXY_SSL, &NO_PROXY, &CONNECTION_MAXIMUM, &SOCKET_TIMEOUT, &CA_BUNDLE,

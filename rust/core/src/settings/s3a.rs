@@ -17,7 +17,7 @@ pub enum KeyStatus {
     Ignored(&'static str),
 }
 
-const BUFFERS: &str = "upload parts are buffered in memory, 4 in flight per stream (multipart.size sizes them)";
+const BUFFERS: &str = "upload parts are buffered in memory, up to 128 MiB of them in flight per stream (multipart.size sizes them)";
 const THREADS: &str = "the process's one I/O runtime (COMMITFS_IO_THREADS) runs all requests";
 const NOT_NEEDED: &str = "S3 is strongly consistent and commitfs's writes and renames are atomic per file";
 
@@ -34,9 +34,8 @@ pub const IGNORED: &[(&str, &str)] = &[
     ("threads.keepalivetime", THREADS),
     ("max.total.tasks", THREADS),
     ("executor.capacity", THREADS),
-    ("paging.maximum", "listings ask for the page the caller wants (at most 1000 keys per LIST)"),
     ("bulk.delete.page.size", "DeleteObjects sends 1000 keys per request"),
-    ("multiobjectdelete.enable", "DeleteObjects is always used"),
+    ("multiobjectdelete.enable", "a file is one DELETE, a directory's keys go in DeleteObjects batches"),
     ("list.version", "ListObjectsV2 is always used"),
     ("signing-algorithm", "requests are always signed with SigV4"),
     ("experimental.input.fadvise", "reads use readahead.range and vectored reads"),

@@ -87,7 +87,7 @@ fn every_bad_value_names_the_key_read_the_value_and_what_is_expected() {
 #[test]
 fn object_defaults_and_clamps_stay_as_before_the_table() {
     let d = ObjectSettings::read("s3c", "b", &Config::new()).unwrap();
-    assert_eq!((d.part_size, d.readahead, d.copy_concurrency), (8 << 20, 1 << 20, 16));
+    assert_eq!((d.part_size, d.readahead, d.copy_concurrency, d.page_keys), (64 << 20, 1 << 20, 16, 5000));
     assert_eq!((d.region.as_str(), d.path_style, d.ssl, d.copy_mode), ("us-east-1", false, true, CopyMode::Header));
     assert_eq!(d.retry, RetrySettings {
         limit: 7,

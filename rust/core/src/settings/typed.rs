@@ -78,6 +78,8 @@ pub struct ObjectSettings {
     pub rename: RenameStrategy,
     pub part_size: u64,
     pub readahead: u64,
+    /// Keys asked for per LIST request (`paging.maximum`; AWS returns at most 1,000 whatever is asked).
+    pub page_keys: usize,
     pub copy_concurrency: usize,
     /// `Some(v)`: configured; `None` (`auto`): verify when the server is SeaweedFS.
     pub verify_listed_dirs: Option<bool>,
@@ -90,7 +92,7 @@ pub struct ObjectSettings {
     pub network: super::NetworkSettings,
 }
 
-/// S3's minimum part size (S3A's default is 64M, ours 8M: smaller buffers per stream).
+/// S3's minimum part size (the default is S3A's 64M: as many parts, so as many requests, per file).
 const MIN_PART_SIZE: u64 = 5 << 20;
 
 impl ObjectSettings {
@@ -121,6 +123,7 @@ impl ObjectSettings {
             },
             part_size: s.number(&MULTIPART_SIZE)?.max(MIN_PART_SIZE),
             readahead: s.number(&READAHEAD)?,
+            page_keys: usize::try_from(s.number(&PAGING_MAXIMUM)?).unwrap_or(usize::MAX),
             copy_concurrency: usize::try_from(s.number(&COPY_CONCURRENCY)?).unwrap_or(usize::MAX),
             verify_listed_dirs: match s.word(&VERIFY_DIRECTORIES)?.as_deref() {
                 Some("true") => Some(true),

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod cost;
 pub mod read_cases;
 pub mod s3_cases;
 pub mod wire;

@@ -60,6 +60,10 @@ final class DStreamWorkload {
             work = SparkDriver.workDir("commitfs-bench-dstream-");
             Map<String, Object> cfg = config(target, sizing, onS3 ? s3 : null, control, work);
             JsonNode r = SparkDriver.run(repo, "dstream_checkpoints.py", cfg, work);
+            String trace = System.getenv("COMMITFS_BENCH_TRACE");
+            if (trace != null) { // Spark's log beside the calls: the checkpoint and job times to line them up with
+                Files.copy(SparkDriver.stderr(work), Path.of(trace, traceName(target) + ".log"));
+            }
             return outcome(target, r, Files.readString(SparkDriver.stderr(work)));
         } catch (IOException | RuntimeException e) {
             return new StreamingWorkload.Outcome(Result.skipped(NAME, target, "failed: " + e.getMessage()), "");
@@ -74,8 +78,13 @@ final class DStreamWorkload {
     private static Map<String, Object> config(Target target, Sizing sizing, Targets.S3Endpoint s3,
                                               ProxyControl control, Path work) throws IOException {
         Path input = Files.createDirectory(work.resolve("input"));
-        Map<String, String> spark = SparkDriver.sparkConf(s3, SparkDriver.log4j(work,
-                List.of("org.apache.spark.rdd.ReliableCheckpointRDD", "org.apache.spark.streaming.CheckpointWriter")));
+        String trace = System.getenv("COMMITFS_BENCH_TRACE");
+        List<String> loggers = new ArrayList<>(List.of("org.apache.spark.rdd.ReliableCheckpointRDD",
+                "org.apache.spark.streaming.CheckpointWriter"));
+        if (trace != null) {
+            loggers.add("org.apache.spark.scheduler.DAGScheduler");
+        }
+        Map<String, String> spark = SparkDriver.sparkConf(s3, SparkDriver.log4j(work, loggers));
         // Inside pyspark, hive-exec maps file:// to its ProxyLocalFileSystem: pin Hadoop's own (or the target's).
         spark.put("spark.hadoop.fs.file.impl", "org.apache.hadoop.fs.LocalFileSystem");
         for (String key : new String[] {"fs.file.impl", "fs.AbstractFileSystem.file.impl", "fs.filec.fsync"}) {
@@ -83,6 +92,9 @@ final class DStreamWorkload {
             if (value != null && target.root.getScheme().equals(key.contains("filec") ? "filec" : "file")) {
                 spark.put("spark.hadoop." + key, value);
             }
+        }
+        if (trace != null) {
+            traceCalls(target, spark, Path.of(trace));
         }
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("master", "local[2]");
@@ -99,7 +111,31 @@ final class DStreamWorkload {
         cfg.put("warmup_batches", warmupBatches(sizing));
         cfg.put("batches", measuredBatches(sizing));
         cfg.put("timeout_seconds", 600);
+        cfg.put("trace", trace == null ? null : Path.of(trace, traceName(target) + ".requests").toString());
         return cfg;
+    }
+
+    private static String traceName(Target target) {
+        return target.name.replaceAll("[^A-Za-z0-9]+", "-");
+    }
+
+    /**
+     * {@code COMMITFS_BENCH_TRACE=DIR}: the driver's filesystem under test goes through {@link TracingFileSystem},
+     * which logs every FileSystem call with its duration to {@code DIR/<target>.calls} (the driver script writes
+     * the proxy's request targets per batch to {@code DIR/<target>.requests}, and Spark's log is kept as
+     * {@code DIR/<target>.log}). A profiling run, not a row.
+     */
+    private static void traceCalls(Target target, Map<String, String> spark, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String scheme = target.root.getScheme();
+        if (scheme.equals("file")) {
+            return; // Spark casts file://'s filesystem to LocalFileSystem (FileSystem.getLocal): no wrapper there
+        }
+        String inner = scheme.equals("s3a") ? "org.apache.hadoop.fs.s3a.S3AFileSystem" : Targets.COMMITFS_FS;
+        String name = traceName(target);
+        spark.put("spark.hadoop.commitfs.bench.trace." + scheme + ".impl", inner);
+        spark.put("spark.hadoop.fs." + scheme + ".impl", TracingFileSystem.class.getName());
+        spark.put("spark.hadoop.commitfs.bench.trace.log", dir.resolve(name + ".calls").toString());
     }
 
     private static StreamingWorkload.Outcome outcome(Target target, JsonNode r, String sparkLog) {

@@ -41,7 +41,7 @@ final class SparkDriver {
         StringBuilder text = new StringBuilder("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
                 + "appender.console.type = Console\nappender.console.name = console\n"
                 + "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
-                + "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n");
+                + "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n\n");
         for (int i = 0; i < infoLoggers.size(); i++) {
             text.append("logger.l").append(i).append(".name = ").append(infoLoggers.get(i)).append('\n')
                     .append("logger.l").append(i).append(".level = info\n");

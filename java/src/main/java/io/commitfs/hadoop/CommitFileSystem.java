@@ -211,14 +211,22 @@ public class CommitFileSystem extends StoreFileSystem {
     return true;
   }
 
-  /** The status crosses JNI as primitives; its Path is the caller's, qualified (no URI re-parsed). */
+  /**
+   * The status crosses JNI as primitives; its Path is the caller's, qualified (no URI re-parsed). Asked
+   * of a file mostly (on S3 one HEAD; a directory costs HEAD + LIST, as on S3A).
+   */
   @Override
   public FileStatus getFileStatus(Path f) throws IOException {
+    return status(f, true);
+  }
+
+  /** {@code fileFirst} false: one look that answers file, directory and nothing alike (on S3 one LIST). */
+  FileStatus status(Path f, boolean fileFirst) throws IOException {
     Path q = makeQualified(f);
     byte[] p = utf8(pathOf(q));
     statistics.incrementReadOps(1);
     long[] slots = new long[NativeFs.STATUS_SLOTS];
-    String etag = store.call(h -> NativeFs.status(h, p, slots));
+    String etag = store.call(h -> NativeFs.status(h, p, slots, fileFirst));
     return codec.status(q, slots, etag);
   }
 
@@ -234,13 +242,13 @@ public class CommitFileSystem extends StoreFileSystem {
     return CommitListing.all(listStatusIterator(f));
   }
 
-  /** Fetches {@value #LIST_PAGE} entries per native call, the first page eagerly (so a missing path fails here). */
+  /** Fetches the store's page per native call, the first page eagerly (so a missing path fails here). */
   @Override
   public RemoteIterator<FileStatus> listStatusIterator(Path f) throws IOException {
     return new CommitListing(store, codec, statistics, storePath(f), LIST_PAGE);
   }
 
-  /** Recursive on a store that lists trees flat (s3c): one LIST per 1,000 keys ({@link TreeListing}). */
+  /** Recursive on a store that lists trees flat (s3c): one LIST per page of keys ({@link TreeListing}). */
   @Override
   public RemoteIterator<LocatedFileStatus> listFiles(Path f, boolean recursive) throws IOException {
     if (!recursive || (capabilities & CAP_FLAT_LISTING) == 0) {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.DelegateToFileSystem;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -33,6 +34,24 @@ public class CommitFs extends DelegateToFileSystem {
     checkPath(src);
     checkPath(dst);
     ((CommitFileSystem) fsImpl).rename(src, dst, overwrite ? NativeFs.RENAME_REPLACE : NativeFs.RENAME_EXACT);
+  }
+
+  /**
+   * FileContext's status is how Hadoop and Spark spell the parent check of {@code create} and
+   * {@code util().exists} (Spark's FileContext checkpoint managers, the HADOOP-16255 {@code .crc} check):
+   * paths that are mostly directories or absent, so the one look that answers all three (on S3 one LIST)
+   * instead of {@link CommitFileSystem#getFileStatus}'s HEAD first, which would cost those HEAD + LIST.
+   */
+  @Override
+  public FileStatus getFileStatus(Path f) throws IOException {
+    checkPath(f);
+    return ((CommitFileSystem) fsImpl).status(f, false);
+  }
+
+  /** No symlinks: the status itself, in the same one look. */
+  @Override
+  public FileStatus getFileLinkStatus(Path f) throws IOException {
+    return getFileStatus(f);
   }
 
   @Override

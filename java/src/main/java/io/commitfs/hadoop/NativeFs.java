@@ -44,9 +44,11 @@ final class NativeFs {
   /**
    * The status of {@code path} into {@code out}: {len, modified ms, permission | isDir << 32, owner id,
    * group id} (ids: see {@link #name}); returns its ETag (null where the store has none);
-   * FileNotFoundException if nothing is there. Paths cross as UTF-8.
+   * FileNotFoundException if nothing is there. Paths cross as UTF-8. {@code fileFirst}: the path is usually
+   * a file (on S3 a HEAD, then a LIST only on a miss); false: usually a directory or nothing (one LIST that
+   * answers all three).
    */
-  static native String status(long fs, byte[] path, long[] out) throws IOException;
+  static native String status(long fs, byte[] path, long[] out, boolean fileFirst) throws IOException;
 
   /** The owner or group name behind an id from {@link #status}; 0 is the empty name. */
   static native String name(long id);

@@ -19,8 +19,11 @@ import org.apache.hadoop.security.UserGroupInformation;
  * {@link CommitFileSystem} holds the operations.
  */
 public abstract class StoreFileSystem extends FileSystem implements IOStatisticsSource {
-  /** Entries fetched per JNI call when listing. */
-  static final int LIST_PAGE = 1000;
+  /**
+   * Entries fetched per JNI call when listing: 0 leaves it to the store, one request's worth (s3c:
+   * {@code fs.s3c.paging.maximum}, 5,000 by default, as S3A's; filec: 1,000).
+   */
+  static final int LIST_PAGE = 0;
   /**
    * Path capability: a file written through {@code create} appears whole at {@code close} or not at all
    * (also after a crash), and an aborted stream publishes nothing. A temp file + rename adds nothing then.

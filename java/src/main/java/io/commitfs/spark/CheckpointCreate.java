@@ -33,8 +33,10 @@ public final class CheckpointCreate {
    * probe skipped ({@code create.performance} for this call only): a checkpoint file is a name Spark chose
    * under a directory it created, so the answer cannot be yes, and on S3 the probe is a LIST ($0.005)
    * per file. What stays: the file appears whole at close or never; without {@code overwriteIfPossible}
-   * the create is exclusive (a HEAD fails it early, the conditional PUT at close decides). An overwriting
-   * create is one PUT. IOExceptions leave unchecked, as from Scala code: Spark's callers match on the type
+   * the create is exclusive: the conditional PUT ({@code If-None-Match: *}) at close decides, and a lost
+   * race is a FileAlreadyExistsException from {@code close}, where Spark's own temp file + rename reports
+   * it too (HDFSMetadataLog catches it around the write and the close). Either way a checkpoint file is one
+   * request. IOExceptions leave unchecked, as from Scala code: Spark's callers match on the type
    * (FileAlreadyExistsException: another writer won the batch).
    */
   public static FSDataOutputStream create(Configuration conf, Path path, boolean overwriteIfPossible) {

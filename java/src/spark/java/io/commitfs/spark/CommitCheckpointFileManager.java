@@ -8,7 +8,7 @@ import org.apache.spark.sql.execution.streaming.checkpointing.FileContextBasedCh
 
 /**
  * Structured Streaming's checkpoint manager (Spark 4.x) for commitfs paths: {@code createAtomic} is one
- * {@code create} (see {@link CheckpointCreate}), on S3 one PUT (a HEAD and a PUT when exclusive) instead of
+ * {@code create} (see {@link CheckpointCreate}), on S3 one PUT (conditional when exclusive) instead of
  * the temp PUT, COPY, DELETE and the probes around them. Paths on other filesystems keep Spark's temp file + rename. Enable
  * with {@code spark.sql.streaming.checkpointFileManagerClass=io.commitfs.spark.CommitCheckpointFileManager};
  * on Spark 3.5 use {@code io.commitfs.spark.Spark35CommitCheckpointFileManager}.

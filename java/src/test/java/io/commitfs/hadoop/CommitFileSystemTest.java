@@ -130,7 +130,7 @@ class CommitFileSystemTest {
 
   @Test
   void listingPagesAcrossJniCalls() throws IOException {
-    int n = CommitFileSystem.LIST_PAGE * 2 + 17;
+    int n = 1000 * 2 + 17; // filec's page: 1,000 entries per JNI call
     for (int i = 0; i < n; i++) {
       fs.mkdirs(new Path(String.format("/many/d%05d", i)));
     }
