@@ -88,10 +88,12 @@ def main():
             resp = conn.getresponse()
             data = resp.read()
             self.send_response(resp.status, resp.reason)
+            # A HEAD's Content-Length is the object's size (a file's status reads it), not its empty body's.
+            length = resp.getheader("Content-Length") if self.command == "HEAD" else None
             for k, v in resp.getheaders():
                 if k.lower() not in HOP_BY_HOP and k.lower() != "content-length":
                     self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Content-Length", length or str(len(data)))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)

@@ -102,9 +102,10 @@ fn the_first_provider_with_credentials_wins_and_none_is_an_error() {
 #[test]
 fn anonymous_sends_unsigned_requests() {
     let server = server("moto");
-    let extra = [(PROVIDER, "org.apache.hadoop.fs.s3a.AnonymousAWSCredentialsProvider")];
+    // moto does not check signatures: its buckets take anonymous writes, and an anonymous HEAD (the
+    // status of a file) reads an object its ACL makes public, as on AWS.
+    let extra = [(PROVIDER, "org.apache.hadoop.fs.s3a.AnonymousAWSCredentialsProvider"), ("fs.s3a.acl.default", "PublicRead")];
     assert!(provider_for("s3c", &server.bucket, &conf(&server, &extra)).unwrap().is_none(), "no signing provider");
-    // moto does not check signatures: its buckets behave as public ones.
     round_trip(&Fixture::s3("moto", &extra), &fresh_base("anonymous"), "a");
     // After absent sources anonymous still applies; after one that can only fail at request time it cannot.
     let list = "TemporaryAWSCredentialsProvider,AnonymousAWSCredentialsProvider";

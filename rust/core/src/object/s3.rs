@@ -57,13 +57,13 @@ pub fn build(scheme: &str, bucket: &str, settings: &ObjectSettings, mut connecto
         // Virtual-hosted style with a custom endpoint: object_store wants the bucket already in the host.
         builder = builder.with_endpoint(if path_style { e.clone() } else { base.clone() });
     }
-    if let Some(k) = &settings.access_key {
+    if let Some(k) = &settings.credentials.access_key {
         builder = builder.with_access_key_id(k.expose());
     }
-    if let Some(k) = &settings.secret_key {
+    if let Some(k) = &settings.credentials.secret_key {
         builder = builder.with_secret_access_key(k.expose());
     }
-    if let Some(t) = &settings.session_token {
+    if let Some(t) = &settings.credentials.session_token {
         builder = builder.with_token(t.expose());
     }
     let signing = super::credentials::signing(scheme, bucket, settings)?;

@@ -64,6 +64,10 @@ impl AwsEnvironment {
 
 #[derive(Clone)]
 pub struct CredentialSettings {
+    /// `access.key`, `secret.key`, `session.token`: what S3A's Simple and Temporary providers read.
+    pub access_key: Option<Secret>,
+    pub secret_key: Option<Secret>,
+    pub session_token: Option<Secret>,
     /// `None`: the key is unset (static keys if given, else object_store's environment chain).
     pub providers: Option<ProviderList>,
     pub role: RoleSettings,
@@ -97,7 +101,11 @@ impl CredentialSettings {
                 classes: vec![s.word(&ROLE_CREDENTIALS_PROVIDER)?.unwrap_or_default()],
             },
         };
+        let secret = |k| s.word(k).map(|w| w.map(Secret));
         Ok(CredentialSettings {
+            access_key: secret(&ACCESS_KEY)?,
+            secret_key: secret(&SECRET_KEY)?,
+            session_token: secret(&SESSION_TOKEN)?,
             providers: list(s, &CREDENTIALS_PROVIDER)?,
             role: RoleSettings {
                 arn: s.word(&ROLE_ARN)?,

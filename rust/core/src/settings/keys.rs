@@ -30,11 +30,11 @@ pub const SESSION_TOKEN: Key = bucket("session.token", Secret, CREDENTIALS, OBJ)
 pub const CREDENTIALS_PROVIDER: Key = bucket("aws.credentials.provider", Text, Unset("keys, else environment / container / instance metadata"), OBJ);
 pub const ROLE_ARN: Key = bucket("assumed.role.arn", Text, Unset("—"), OBJ);
 pub const ROLE_SESSION_NAME: Key = bucket("assumed.role.session.name", Text, Unset("generated"), OBJ);
-pub const ROLE_SESSION_DURATION: Key = bucket("assumed.role.session.duration", Duration { bare_ms: 1000 }, Value("1h"), OBJ);
 pub const ROLE_STS_ENDPOINT: Key = bucket("assumed.role.sts.endpoint", Text, Unset("AWS STS of the region"), OBJ);
 pub const ROLE_STS_REGION: Key = bucket("assumed.role.sts.endpoint.region", Text, Unset("the signing region"), OBJ);
 pub const ROLE_EXTERNAL_ID: Key = bucket("assumed.role.external.id", Text, Unset("none"), OBJ);
 pub const ROLE_POLICY: Key = bucket("assumed.role.policy", Text, Unset("none (the role's own permissions)"), OBJ);
+pub const ROLE_SESSION_DURATION: Key = bucket("assumed.role.session.duration", Duration { bare_ms: 1000 }, Value("1h"), OBJ);
 pub const ROLE_CREDENTIALS_PROVIDER: Key =
     bucket("assumed.role.credentials.provider", Text, Value("org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"), OBJ);
 pub const COPY_IF_NOT_EXISTS: Key = bucket("copy-if-not-exists", Choice(&["header", "multipart", "unsafe"]), Value("header"), OBJ);

@@ -77,8 +77,8 @@ fn every_bad_value_names_the_key_read_the_value_and_what_is_expected() {
     }
     let c = Config::from_pairs([("fs.s3c.session.token", "x"), ("fs.s3c.secret.key", "")]);
     let read = ObjectSettings::read("s3c", "b", &c).unwrap();
-    assert_eq!(read.session_token.as_ref().map(Secret::expose), Some("x"));
-    assert!(read.secret_key.is_none(), "empty is unset");
+    assert_eq!(read.credentials.session_token.as_ref().map(Secret::expose), Some("x"));
+    assert!(read.credentials.secret_key.is_none(), "empty is unset");
     assert!(!format!("{read:?}").contains("\"x\""), "{read:?}");
     let e = PosixSettings::read("filec", &Config::from_pairs([("fs.filec.temp.max-age", "old")])).unwrap_err();
     assert!(e.to_string().contains("fs.filec.temp.max-age=old"), "{e}");

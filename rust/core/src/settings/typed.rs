@@ -71,9 +71,6 @@ pub struct ObjectSettings {
     /// As configured, or forced for IP and `localhost` endpoints.
     pub path_style: bool,
     pub ssl: bool,
-    pub access_key: Option<Secret>,
-    pub secret_key: Option<Secret>,
-    pub session_token: Option<Secret>,
     pub copy_mode: CopyMode,
     pub rename: RenameStrategy,
     pub part_size: u64,
@@ -98,7 +95,6 @@ const MIN_PART_SIZE: u64 = 5 << 20;
 impl ObjectSettings {
     pub fn read(scheme: &str, bucket: &str, conf: &Config) -> Result<Self> {
         let s = Settings::new(conf, scheme, bucket);
-        let secret = |k| s.word(k).map(|w| w.map(Secret));
         let endpoint_key = s.raw(&ENDPOINT).map_or_else(|| format!("fs.{scheme}.endpoint"), |(k, _)| k);
         let (ssl, path_style) = (s.flag(&SSL)?, s.flag(&PATH_STYLE)?);
         let endpoint = super::resolve_endpoint(&endpoint_key, s.word(&ENDPOINT)?.as_deref(), ssl, path_style)?;
@@ -108,9 +104,6 @@ impl ObjectSettings {
             cross_region: s.flag(&CROSS_REGION)?,
             path_style: endpoint.path_style,
             ssl,
-            access_key: secret(&ACCESS_KEY)?,
-            secret_key: secret(&SECRET_KEY)?,
-            session_token: secret(&SESSION_TOKEN)?,
             copy_mode: match s.word(&COPY_IF_NOT_EXISTS)?.as_deref() {
                 Some("multipart") => CopyMode::Multipart,
                 Some("unsafe") => CopyMode::Unsafe,

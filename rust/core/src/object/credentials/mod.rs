@@ -26,6 +26,7 @@ use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::client::{HttpConnector, ReqwestConnector, StaticCredentialProvider};
 use once_cell::sync::OnceCell;
 use refresh::{Chain, Link};
+use sts::AssumeRole;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -119,8 +120,8 @@ pub fn signing(scheme: &str, bucket: &str, settings: &ObjectSettings) -> Result<
 pub fn describe(scheme: &str, bucket: &str, settings: &ObjectSettings) -> Result<String> {
     let Some(list) = &settings.credentials.providers else {
         let env = &settings.credentials.env;
-        return Ok(if settings.access_key.is_some() && settings.secret_key.is_some() {
-            let token = if settings.session_token.is_some() { " / session.token" } else { "" };
+        return Ok(if settings.credentials.access_key.is_some() && settings.credentials.secret_key.is_some() {
+            let token = if settings.credentials.session_token.is_some() { " / session.token" } else { "" };
             format!("static keys (access.key / secret.key{token}; aws.credentials.provider unset)")
         } else if env.var(&ENV_ACCESS_KEY).is_some() && env.var(&ENV_SECRET_KEY).is_some() {
             "the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; aws.credentials.provider unset)".into()
@@ -211,8 +212,8 @@ impl<'a> Builder<'a> {
         let env = &s.credentials.env;
         let pair = |k: &Option<crate::settings::Secret>| k.as_ref().map(|v| v.expose().to_string());
         let keys = |token: bool| {
-            let (key_id, secret_key) = (pair(&s.access_key), pair(&s.secret_key));
-            let token_value = pair(&s.session_token);
+            let (key_id, secret_key) = (pair(&s.credentials.access_key), pair(&s.credentials.secret_key));
+            let token_value = pair(&s.credentials.session_token);
             match (key_id, secret_key, token_value) {
                 (Some(key_id), Some(secret_key), t) if t.is_some() || !token => {
                     Entry::Static(AwsCredential { key_id, secret_key, token: if token { t } else { None } })
@@ -235,7 +236,7 @@ impl<'a> Builder<'a> {
             Some(Kind::WebIdentity) => match (env.var(&ENV_WEB_IDENTITY_TOKEN_FILE), env.var(&ENV_ROLE_ARN)) {
                 (Some(file), Some(arn)) => {
                     let session = env.var(&ENV_ROLE_SESSION_NAME).unwrap_or_else(|| session_name("web-identity"));
-                    let assume = Assume { arn, session, duration: None, external_id: None, policy: None };
+                    let assume = AssumeRole { arn, session, duration: None, external_id: None, policy: None };
                     Entry::Dynamic(self.sts(class, assume, sts::Caller::WebIdentity(file))?)
                 }
                 _ => Entry::Absent("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN not set".into()),
@@ -281,7 +282,7 @@ impl<'a> Builder<'a> {
         ReqwestConnector::default().connect(&options).map_err(|e| Error::invalid(format!("cannot create the STS HTTP client: {e}")))
     }
 
-    fn sts(&self, class: &str, assume: Assume, caller: sts::Caller) -> Result<AwsCredentialProvider> {
+    fn sts(&self, class: &str, assume: AssumeRole, caller: sts::Caller) -> Result<AwsCredentialProvider> {
         let role = &self.settings.credentials.role;
         let region = role.sts_region.clone().unwrap_or_else(|| self.region.clone());
         let endpoint = match &role.sts_endpoint {
@@ -289,24 +290,15 @@ impl<'a> Builder<'a> {
             Some(e) => format!("https://{}", e.trim_end_matches('/')),
             None => format!("https://sts.{region}.amazonaws.com"),
         };
-        let fetch = sts::Sts {
-            client: self.http()?,
-            endpoint,
-            region,
-            role_arn: assume.arn,
-            session_name: assume.session,
-            duration: assume.duration.unwrap_or(role.duration),
-            external_id: assume.external_id,
-            policy: assume.policy,
-            caller,
-        };
+        let role = AssumeRole { duration: Some(assume.duration.unwrap_or(role.duration)), ..assume };
+        let fetch = sts::Sts { client: self.http()?, endpoint, region, role, caller };
         Ok(Arc::new(Refreshing::new(class, Box::new(fetch), None)))
     }
 
     /// A profile's role, assumed with its source profile's credentials (a chain of roles nests).
     fn profile_role(&self, class: &str, role: profile::ProfileRole) -> Result<AwsCredentialProvider> {
         let source = self.profile_provider(class, role.source)?;
-        let assume = Assume {
+        let assume = AssumeRole {
             arn: role.role_arn,
             session: role.session_name.unwrap_or_else(|| session_name(&format!("profile-{}", role.profile))),
             duration: role.duration,
@@ -333,7 +325,7 @@ impl<'a> Builder<'a> {
             _ => return Err(Error::invalid(format!("{}: AssumeRole needs signed credentials, not anonymous ones", role.providers.key))),
         };
         let session = role.session_name.clone().unwrap_or_else(|| session_name("commitfs"));
-        let assume = Assume { arn, session, duration: None, external_id: role.external_id.clone(), policy: role.policy.clone() };
+        let assume = AssumeRole { arn, session, duration: None, external_id: role.external_id.clone(), policy: role.policy.clone() };
         self.sts(class, assume, sts::Caller::Signed(source))
     }
 
@@ -350,15 +342,6 @@ impl<'a> Builder<'a> {
         let store = b.build().map_err(|e| Error::invalid(format!("cannot set up instance credentials: {e}")))?;
         Ok(store.credentials().clone())
     }
-}
-
-/// One AssumeRole call's parameters; `duration` `None`: `assumed.role.session.duration`.
-struct Assume {
-    arn: String,
-    session: String,
-    duration: Option<Duration>,
-    external_id: Option<String>,
-    policy: Option<String>,
 }
 
 /// S3A's generated session names: recognisable in CloudTrail, unique per store.

@@ -60,17 +60,23 @@ pub enum Caller {
     WebIdentity(String),
 }
 
-pub struct Sts {
-    pub client: HttpClient,
-    pub endpoint: String,
-    pub region: String,
-    pub role_arn: String,
-    pub session_name: String,
-    pub duration: Duration,
+/// One AssumeRole call's parameters.
+pub struct AssumeRole {
+    pub arn: String,
+    pub session: String,
+    /// `None`: STS's default (one hour).
+    pub duration: Option<Duration>,
     /// `ExternalId` (`assumed.role.external.id`, a profile's `external_id`): the role's trust policy may demand it.
     pub external_id: Option<String>,
     /// `Policy` (`assumed.role.policy`): a JSON session policy narrowing the role's permissions.
     pub policy: Option<String>,
+}
+
+pub struct Sts {
+    pub client: HttpClient,
+    pub endpoint: String,
+    pub region: String,
+    pub role: AssumeRole,
     pub caller: Caller,
 }
 
@@ -78,14 +84,16 @@ impl Sts {
     fn form(&self) -> Result<String, String> {
         let mut params = vec![
             ("Version", "2011-06-15".to_string()),
-            ("RoleArn", self.role_arn.clone()),
-            ("RoleSessionName", self.session_name.clone()),
-            ("DurationSeconds", self.duration.as_secs().max(1).to_string()),
+            ("RoleArn", self.role.arn.clone()),
+            ("RoleSessionName", self.role.session.clone()),
         ];
-        if let Some(id) = &self.external_id {
+        if let Some(d) = self.role.duration {
+            params.push(("DurationSeconds", d.as_secs().max(1).to_string()));
+        }
+        if let Some(id) = &self.role.external_id {
             params.push(("ExternalId", id.clone()));
         }
-        if let Some(policy) = &self.policy {
+        if let Some(policy) = &self.role.policy {
             params.push(("Policy", policy.clone()));
         }
         match &self.caller {
@@ -124,7 +132,7 @@ impl Sts {
 #[async_trait]
 impl Fetch for Sts {
     async fn fetch(&self) -> Result<Fetched, String> {
-        let what = format!("role {} through STS {}", self.role_arn, self.endpoint);
+        let what = format!("role {} through STS {}", self.role.arn, self.endpoint);
         let mut last = String::new();
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.hadoop.fs.statistics.IOStatistics;
 import org.apache.hadoop.fs.statistics.MeanStatistic;
@@ -96,22 +97,23 @@ final class StreamStatistics implements IOStatistics {
 
   @Override
   public Map<String, Long> minimums() {
-    Map<String, Long> out = new TreeMap<>();
-    durations.forEach((k, d) -> out.put(k + ".min", d.min()));
-    return out;
+    return perDuration(".min", Duration::min);
   }
 
   @Override
   public Map<String, Long> maximums() {
-    Map<String, Long> out = new TreeMap<>();
-    durations.forEach((k, d) -> out.put(k + ".max", d.max()));
-    return out;
+    return perDuration(".max", Duration::max);
   }
 
   @Override
   public Map<String, MeanStatistic> meanStatistics() {
-    Map<String, MeanStatistic> out = new TreeMap<>();
-    durations.forEach((k, d) -> out.put(k + ".mean", d.mean()));
+    return perDuration(".mean", Duration::mean);
+  }
+
+  /** One entry per timed call, named as S3A names its duration statistics (`op.min`, `op.max`, `op.mean`). */
+  private <T> Map<String, T> perDuration(String suffix, Function<Duration, T> value) {
+    Map<String, T> out = new TreeMap<>();
+    durations.forEach((k, d) -> out.put(k + suffix, value.apply(d)));
     return out;
   }
 
