@@ -3,7 +3,7 @@
 # build/bench/results.md): s3c:// vs s3a:// on the same local SeaweedFS, filec:// vs file:// (LocalFileSystem
 # and RawLocalFileSystem) on the same disk, and a Structured Streaming query (pyspark) checkpointing to s3c://
 # vs s3a:// (workload 7).
-#   bash scripts/bench.sh             full run, ~15 minutes on 2 cores
+#   bash scripts/bench.sh             full run, ~19 minutes on an idle 2-core machine
 #   bash scripts/bench.sh --quick     ~5 minutes, smaller sizes, fewer batches
 # Other options go to the harness: --scale X (large file and listing sizes), --only WORDS,
 # --targets WORDS (comma-separated substrings), --no-s3, --no-strace, --dir DIR (POSIX test directory).
