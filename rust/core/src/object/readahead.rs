@@ -1,8 +1,9 @@
 //! Adaptive read-ahead for `ObjectReader`. A read that starts where the previous one ended (or inside
 //! the window already requested) is sequential: the reader then keeps up to `MAX_DEPTH` ranged GETs in
-//! flight ahead of the caller, each twice the size of the one before up to `MAX_CHUNK`, so a streaming
-//! reader pays one round trip per window instead of one per read, and few requests (S3A reads 8 MiB
-//! ranges; 1 GiB is ~130 GETs here too). A read elsewhere is random: it fetches just what was asked (at
+//! flight ahead of the caller: the first of `readahead.range` (the first bytes come back soon), each next
+//! `GROWTH` times the one before up to `MAX_CHUNK`, so a streaming reader pays one round trip per window
+//! instead of one per read, and few requests (S3A reads 8 MiB ranges after a HEAD: 1 GiB is 130 GETs and
+//! the HEAD there, 130 GETs here; doubling from 1 MiB cost two GETs more, dearer than S3A). A read elsewhere is random: it fetches just what was asked (at
 //! least `readahead.range` the first time, since one random read is often followed by nearby ones) and,
 //! from the second random read in a row, the window is dropped so it stops holding memory.
 //!
@@ -19,6 +20,8 @@ use tokio::task::JoinHandle;
 pub(super) const MAX_CHUNK: u64 = 8 << 20;
 /// Most GETs in flight ahead of a sequential reader.
 pub(super) const MAX_DEPTH: usize = 4;
+/// How much larger each chunk of a sequential window is than the one before (up to `MAX_CHUNK`).
+const GROWTH: u64 = 8;
 /// The smallest GET a random read makes once the pattern is known to be random.
 const MIN_RANDOM: u64 = 64 << 10;
 
@@ -140,7 +143,7 @@ impl Readahead {
         while self.window.len() < chunks && self.issued_to < self.len {
             let range = self.issued_to..self.len.min(self.issued_to + self.next_chunk);
             self.issued_to = range.end;
-            self.next_chunk = (self.next_chunk * 2).min(MAX_CHUNK.max(self.next_chunk));
+            self.next_chunk = (self.next_chunk * GROWTH).min(MAX_CHUNK.max(self.next_chunk));
             let task = crate::runtime::handle().spawn(spawn(range.clone()));
             self.window.push_back(Chunk { range, task });
         }

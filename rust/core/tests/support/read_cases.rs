@@ -56,7 +56,7 @@ pub fn read_patterns(f: &Fixture) {
     sequential(r.as_ref(), &data, 0, 1 << 20, "sequential 1 MiB");
     let used = gets(f) - before;
     if counted {
-        // open (1) + windows of 1, 2, 4, 8, 8 MiB: far below one GET per MiB.
+        // open (1) + windows of 1, 8, 8, 8 MiB: far below one GET per MiB.
         assert!(used <= 8, "sequential read of 21 MiB took {used} GETs");
     }
     drop(r);
